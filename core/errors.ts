@@ -132,3 +132,20 @@ export class CapacityNotReadyError extends WarmgateError {
 export function isRetryable(error: unknown): boolean {
   return error instanceof WarmgateError && error.retryable;
 }
+
+/** A remote service refused the call for a reason no retry will fix (access denied, a quota). */
+export class ServiceError extends WarmgateError {
+  override readonly name = 'ServiceError';
+  readonly code = 'SERVICE_ERROR';
+  readonly retryable = false;
+}
+
+/**
+ * The endpoint is mid-change (Creating, Updating, RollingBack…) and cannot take this action yet.
+ * Retryable: SageMaker finishes what it is doing on its own.
+ */
+export class EndpointBusyError extends WarmgateError {
+  override readonly name = 'EndpointBusyError';
+  readonly code = 'ENDPOINT_BUSY';
+  readonly retryable = true;
+}

@@ -1,0 +1,29 @@
+/** A held per-endpoint lock: who holds it and until when the lease is good. */
+export interface LockLease {
+  readonly endpoint: string;
+  readonly owner: string;
+  readonly purpose: 'rollout' | 'prewarm';
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+}
+
+/**
+ * The per-endpoint mutual exclusion that keeps two rollouts (or a rollout and a pre-warm's
+ * floor change) from acting on one endpoint at once. The lease expiry means a crashed holder
+ * cannot keep an endpoint locked forever; re-acquiring as the same owner renews the lease, so a
+ * retried step is idempotent.
+ */
+export interface EndpointLock {
+  /** @throws LockBusyError naming the holder when another live lease exists. */
+  acquire(request: {
+    endpoint: string;
+    owner: string;
+    purpose: LockLease['purpose'];
+    now: Date;
+    leaseSeconds: number;
+  }): Promise<LockLease>;
+  /** Releases the lock if `owner` holds it; false when it was not held by `owner`. */
+  release(endpoint: string, owner: string): Promise<boolean>;
+  /** The current lease, expired or not, or undefined when none is recorded. */
+  holder(endpoint: string): Promise<LockLease | undefined>;
+}

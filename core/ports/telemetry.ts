@@ -1,0 +1,35 @@
+/** One metric datum in the `Warmgate` namespace. */
+export interface MetricDatum {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: 'Seconds' | 'Count' | 'Milliseconds' | 'None';
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly timestamp: Date;
+}
+
+export interface MetricsSink {
+  put(data: readonly MetricDatum[]): Promise<void>;
+  /** Values of one metric between two instants (for the planner's provisioning history). */
+  values(query: {
+    name: string;
+    dimensions: Readonly<Record<string, string>>;
+    from: Date;
+    to: Date;
+  }): Promise<number[]>;
+}
+
+/** An audit record of one rollout or pre-warm, written once at the end. */
+export interface AuditRecord {
+  readonly endpoint: string;
+  readonly executionId: string;
+  readonly kind: 'rollout' | 'prewarm';
+  readonly outcome: 'succeeded' | 'failed';
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditLog {
+  append(record: AuditRecord): Promise<void>;
+  recent(endpoint: string, limit: number): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { findVariant } from '../endpoint-state.js';
+import { endpointVerdict } from '../endpoint-verdict.js';
+import { ConflictError } from '../errors.js';
+import type { BlueGreenDeployment, EndpointHost } from '../ports/endpoint-host.js';
+import type { ScalingLimits, ScheduledAction, VariantScaling } from '../ports/scaling.js';
+import { rolloutResources } from '../resource-names.js';
+import type { DeploymentStrategy } from '../rollout-request.js';
+import { parseOrThrow } from '../validation.js';
+import type { RolloutPlan } from './rollout-plan.js';
+
+/**
+ * What the create-or-update step did, carried to the poll, verify, floor and rollback steps.
+ * - `created`: a new endpoint; rollback deletes it (it never served).
+ * - `updated`: a blue/green update from `previousConfigName`; rollback returns to it if needed.
+ * - `unchanged`: the endpoint already runs this exact config (a retry, or a repeat rollout).
+ */
+export interface DeploymentRecord {
+  readonly action: 'created' | 'updated' | 'unchanged';
+  readonly modelName: string;
+  readonly configName: string;
+  readonly previousConfigName?: string;
+  readonly initialInstanceCount: number;
+  /** When this step started the change (ISO 8601), for TimeToInService. */
+  readonly startedAt: string;
+  /** Scaling removed because the instance type changes; ensure-floor puts it back. */
+  readonly removedScaling?: {
+    readonly limits: ScalingLimits;
+    readonly scheduledActions: readonly ScheduledAction[];
+  };
+}
+
+export interface DeployDependencies {
+  readonly host: EndpointHost;
+  readonly scaling: VariantScaling;
+  readonly executionRoleArn: string;
+  /** CloudWatch alarms that make SageMaker roll a blue/green update back on its own. */
+  readonly rollbackAlarms: readonly string[];
+}
+
+/**
+ * Creates the model and endpoint config (idempotently, by content-hashed names), then creates
+ * the endpoint or starts a blue/green update.
+ *
+ * Safe to retry after a crash at any point: existing resources are reused, and an update that
+ * is already deploying this step's config is recognised through `pendingConfigName` instead of
+ * being started twice (which SageMaker would refuse while Updating).
+ *
+ * @throws ConflictError when the endpoint is mid-change for another reason, or Failed.
+ */
+export async function deployRollout(
+  deps: DeployDependencies,
+  plan: RolloutPlan,
+  now: Date,
+): Promise<DeploymentRecord> {
+  const { request } = plan;
+  const current = await deps.host.describeEndpoint(request.endpoint);
+  const liveDesired = current ? findVariant(current, request.variant)?.desiredInstanceCount : undefined;
+  const resources = rolloutResources(request, {
+    ...(liveDesired === undefined ? {} : { liveDesiredCount: liveDesired }),
+    executionRoleArn: deps.executionRoleArn,
+  });
+  const { model, endpointConfig } = resources;
+  const record = {
+    modelName: model.name,
+    configName: endpointConfig.name,
+    initialInstanceCount: endpointConfig.initialInstanceCount,
+    startedAt: now.toISOString(),
+  };
+
+  await deps.host.createModel({
+    name: model.name,
+    image: model.image,
+    modelDataUrl: model.modelDataUrl,
+    executionRoleArn: deps.executionRoleArn,
+    environment: model.environment ?? {},
+  });
+  await deps.host.createEndpointConfig({ ...endpointConfig, name: endpointConfig.name });
+
+  if (!current) {
+    await deps.host.createEndpoint(request.endpoint, endpointConfig.name);
+    return { action: 'created', ...record };
+  }
+  if (current.pendingConfigName === endpointConfig.name) {
+    return { action: 'updated', ...record, previousConfigName: current.configName };
+  }
+  if (current.configName === endpointConfig.name && current.status === 'Creating') {
+    return { action: 'created', ...record };
+  }
+  const verdict = endpointVerdict(current);
+  if (verdict.kind !== 'done') {
+    throw new ConflictError(
+      `endpoint ${request.endpoint} is ${current.status}; warmgate changes only an InService endpoint` +
+        (current.status === 'Failed' ? ' (delete the failed endpoint, then roll out again)' : ''),
+    );
+  }
+  if (current.configName === endpointConfig.name) return { action: 'unchanged', ...record };
+
+  const removedScaling = await removeScalingForTypeChange(deps, plan, current.configName);
+  await deps.host.updateEndpoint(request.endpoint, endpointConfig.name, {
+    deployment: blueGreen(request.strategy, deps.rollbackAlarms),
+    // The new config already carries max(requested, live desired) instances, so variant
+    // properties are not retained: retaining would also pin the old instance type.
+    retainInstanceCounts: false,
+  });
+  return {
+    action: 'updated',
+    ...record,
+    previousConfigName: current.configName,
+    ...(removedScaling ? { removedScaling } : {}),
+  };
+}
+
+/**
+ * SageMaker refuses an update that changes the instance type of an autoscaled variant, and
+ * deregistering the target deletes its scheduled actions; both are saved for ensure-floor.
+ */
+async function removeScalingForTypeChange(
+  deps: DeployDependencies,
+  plan: RolloutPlan,
+  liveConfigName: string,
+): Promise<DeploymentRecord['removedScaling']> {
+  const target = { endpoint: plan.request.endpoint, variant: plan.request.variant };
+  const live = await deps.host.describeEndpointConfig(liveConfigName);
+  const liveType = live?.variants.find((v) => v.name === plan.request.variant)?.instanceType;
+  if (liveType === undefined || liveType === plan.request.instanceType) return undefined;
+  const limits = await deps.scaling.describe(target);
+  if (!limits) return undefined;
+  const scheduledActions = await deps.scaling.scheduledActions(target);
+  await deps.scaling.deregister(target);
+  return { limits, scheduledActions };
+}
+
+/** The rollout strategy in SageMaker's DeploymentConfig vocabulary. */
+export function blueGreen(
+  strategy: DeploymentStrategy,
+  rollbackAlarms: readonly string[],
+): BlueGreenDeployment {
+  const common = {
+    terminationWaitSeconds: strategy.terminationWaitSeconds,
+    ...(strategy.maximumExecutionTimeoutSeconds === undefined
+      ? {}
+      : { maximumExecutionTimeoutSeconds: strategy.maximumExecutionTimeoutSeconds }),
+    rollbackAlarms,
+  };
+  switch (strategy.type) {
+    case 'all-at-once':
+      return {
+        trafficRouting: { type: 'ALL_AT_ONCE', waitIntervalSeconds: strategy.waitIntervalSeconds },
+        ...common,
+      };
+    case 'canary':
+      return {
+        trafficRouting: {
+          type: 'CANARY',
+          waitIntervalSeconds: strategy.waitIntervalSeconds,
+          size: strategy.canarySize,
+        },
+        ...common,
+      };
+    case 'linear':
+      return {
+        trafficRouting: {
+          type: 'LINEAR',
+          waitIntervalSeconds: strategy.waitIntervalSeconds,
+          size: strategy.linearStepSize,
+        },
+        ...common,
+      };
+  }
+}
+
+const scheduledActionSchema = z.object({
+  name: z.string(),
+  schedule: z.string(),
+  timezone: z.string().optional(),
+  startTime: z.string().optional(),
+  endTime: z.string().optional(),
+  minCapacity: z.number().optional(),
+  maxCapacity: z.number().optional(),
+});
+
+const deploymentRecordSchema = z.object({
+  action: z.enum(['created', 'updated', 'unchanged']),
+  modelName: z.string().min(1),
+  configName: z.string().min(1),
+  previousConfigName: z.string().min(1).optional(),
+  initialInstanceCount: z.number().int().min(1),
+  startedAt: z.string().min(1),
+  removedScaling: z
+    .object({
+      limits: z.object({ minCapacity: z.number(), maxCapacity: z.number() }),
+      scheduledActions: z.array(scheduledActionSchema),
+    })
+    .optional(),
+});
+
+/**
+ * Re-reads a deployment record carried in execution state (see `readPlan` for why).
+ *
+ * @throws ValidationError naming the bad field under `deployment.`.
+ */
+export function readDeployment(value: unknown): DeploymentRecord {
+  return parseOrThrow(deploymentRecordSchema, value, 'deployment') as DeploymentRecord;
+}

@@ -1,0 +1,71 @@
+import { endpointVerdict } from '../endpoint-verdict.js';
+import { EndpointBusyError } from '../errors.js';
+import type { EndpointHost } from '../ports/endpoint-host.js';
+import type { VariantScaling } from '../ports/scaling.js';
+import { blueGreen, type DeploymentRecord } from './deploy-rollout.js';
+import type { RolloutPlan } from './rollout-plan.js';
+
+/** What the rollback did, for the execution output and the audit record. */
+export type RollbackOutcome =
+  | { readonly action: 'none'; readonly reason: string }
+  | { readonly action: 'deleted-new-endpoint'; readonly endpoint: string }
+  | { readonly action: 'reverted'; readonly toConfig: string }
+  | { readonly action: 'already-on-previous'; readonly config: string };
+
+/**
+ * Undoes a failed rollout without dropping a request:
+ * - a new endpoint that never passed verification is deleted (it never served);
+ * - an update that completed on the new config is reverted by a blue/green update back to the
+ *   previous config, so the verified old fleet comes back before the new one leaves;
+ * - an update that SageMaker already rolled back needs nothing;
+ * - scaling removed for an instance-type change is put back.
+ *
+ * @throws EndpointBusyError (retryable) while the endpoint is still mid-change: SageMaker accepts
+ *   no new update then, and its own blue/green logic keeps the old fleet serving meanwhile.
+ */
+export async function rollbackRollout(
+  deps: { host: EndpointHost; scaling: VariantScaling; rollbackAlarms: readonly string[] },
+  plan: RolloutPlan,
+  deployment: DeploymentRecord | undefined,
+): Promise<RollbackOutcome> {
+  const { endpoint, variant } = plan.request;
+  if (!deployment) return { action: 'none', reason: 'the rollout failed before it changed the endpoint' };
+  if (deployment.action === 'unchanged')
+    return { action: 'none', reason: 'the endpoint already ran this config' };
+
+  const state = await deps.host.describeEndpoint(endpoint);
+  if (!state) return { action: 'none', reason: `endpoint ${endpoint} does not exist` };
+
+  if (deployment.action === 'created') {
+    if (state.status === 'Deleting') return { action: 'deleted-new-endpoint', endpoint };
+    if (endpointVerdict(state).kind === 'busy')
+      throw new EndpointBusyError(`endpoint ${endpoint} is ${state.status}`);
+    await deps.host.deleteEndpoint(endpoint);
+    return { action: 'deleted-new-endpoint', endpoint };
+  }
+
+  if (deployment.removedScaling) {
+    await deps.scaling.register({ endpoint, variant }, deployment.removedScaling.limits);
+    for (const action of deployment.removedScaling.scheduledActions) {
+      await deps.scaling.putScheduledAction({ endpoint, variant }, action);
+    }
+  }
+  const verdict = endpointVerdict(state);
+  if (verdict.kind === 'busy' || state.pendingDeployment) {
+    throw new EndpointBusyError(
+      `endpoint ${endpoint} is ${state.status}; waiting for SageMaker to settle it`,
+    );
+  }
+  const previous = deployment.previousConfigName;
+  if (!previous || state.configName === previous) {
+    return { action: 'already-on-previous', config: state.configName };
+  }
+  await deps.host.updateEndpoint(endpoint, previous, {
+    deployment: blueGreen(
+      { type: 'all-at-once', waitIntervalSeconds: 0, terminationWaitSeconds: 0 },
+      deps.rollbackAlarms,
+    ),
+    retainInstanceCounts: false,
+  });
+  return { action: 'reverted', toConfig: previous };
+}
