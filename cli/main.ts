@@ -12,7 +12,9 @@ const program = new Command('warmgate')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [];
+const commands: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./commands/rollout.js'),
+];
 
 for (const load of commands) (await load()).register(program);
 

@@ -1,20 +1,37 @@
 import './promise-with-resolvers.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { FunctionRegistry } from '../lambda/function-registry.js';
+import type { JsonTargetService } from '../service.js';
+import { errorMapper, wireError } from '../wire-error.js';
 import { type AslDefinition, taskBindings } from './asl-definition.js';
 import { appendHistory, type EngineEvent, type HistoryEvent } from './execution-history.js';
 
-/** An error in the AWS JSON-protocol shape: `__type` plus message, with an HTTP status. */
+/** A Step Functions API error: its AWS code (`__type`) and message. All are HTTP 400. */
 export class StepFunctionsApiError extends Error {
   constructor(
     readonly type: string,
     message: string,
-    readonly status = 400,
   ) {
     super(message);
     this.name = type;
   }
 }
+
+const OPERATIONS = [
+  'ListStateMachines',
+  'DescribeStateMachine',
+  'StartExecution',
+  'DescribeExecution',
+  'ListExecutions',
+  'GetExecutionHistory',
+  'StopExecution',
+] as const;
+
+const fallbackErrors = errorMapper({
+  validation: { type: 'ValidationException' },
+  notFound: { type: 'ResourceNotFound' },
+  conflict: { type: 'ConflictException' },
+});
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -63,7 +80,6 @@ type Input = Record<string, unknown>;
  * be a JSON object text; history event types and ids match GetExecutionHistory's.
  */
 export class StepFunctionsService {
-  readonly targetPrefix = 'AWSStepFunctions';
   readonly #machines = new Map<string, RegisteredMachine>();
   readonly #executions = new Map<string, Execution>();
   readonly #options: StepFunctionsServiceOptions;
@@ -119,6 +135,24 @@ export class StepFunctionsService {
   /** Aborts every running execution (region shutdown). */
   stopAll(): void {
     for (const execution of this.#executions.values()) if (execution.status === 'RUNNING') execution.abort();
+  }
+
+  /** The service as the region's router takes it (AWS JSON 1.0, `AWSStepFunctions.<Op>`). */
+  asRegionService(): JsonTargetService {
+    const operations = Object.fromEntries(
+      OPERATIONS.map((operation) => [operation, (input: Input) => this.handle(operation, input)]),
+    );
+    return {
+      kind: 'json-target',
+      name: 'StepFunctions',
+      targetPrefix: 'AWSStepFunctions',
+      jsonVersion: '1.0',
+      operations,
+      errors: (error) =>
+        error instanceof StepFunctionsApiError
+          ? wireError(error.type, 400, error.message)
+          : fallbackErrors(error),
+    };
   }
 
   async handle(operation: string, input: Input): Promise<unknown> {

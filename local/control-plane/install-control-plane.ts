@@ -1,0 +1,187 @@
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_POLL_POLICY } from '../../core/poll-policy.js';
+import { ApplicationAutoScalingVariantScaling } from '../../functions/adapters/application-auto-scaling-variant-scaling.js';
+import { CloudWatchMetricsSink } from '../../functions/adapters/cloudwatch-metrics-sink.js';
+import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log.js';
+import { DynamoDbCapacityHolds } from '../../functions/adapters/dynamodb-capacity-holds.js';
+import { DynamoDbEndpointLock } from '../../functions/adapters/dynamodb-endpoint-lock.js';
+import { SageMakerEndpointHost } from '../../functions/adapters/sagemaker-endpoint-host.js';
+import { SageMakerRuntimeInvoker } from '../../functions/adapters/sagemaker-runtime-invoker.js';
+import { FunctionRegistry, type LocalHandler } from '../lambda/function-registry.js';
+import type { RegionService } from '../service.js';
+import { loadAslDefinition } from '../stepfunctions/asl-definition.js';
+import { StepFunctionsService } from '../stepfunctions/step-functions-service.js';
+import { CONTROL_PLANE_TABLES, createControlPlaneTables } from './control-plane-tables.js';
+import { localClients } from './local-clients.js';
+
+/** What the control plane needs from the region it is installed into. */
+export interface RegionHost {
+  readonly url: string;
+  register(service: RegionService): void;
+}
+
+export interface ControlPlaneOptions {
+  readonly accountId?: string;
+  readonly region?: string;
+  /** Poll cadence of the rollout's DescribeEndpoint loop; local fleets settle in seconds. */
+  readonly pollSeconds?: { readonly initial: number; readonly max: number };
+}
+
+export interface ControlPlane {
+  readonly functions: FunctionRegistry;
+  readonly stepFunctions: StepFunctionsService;
+  readonly stateMachineArns: Readonly<Record<'rollout', string>>;
+  close(): Promise<void>;
+}
+
+const STATE_MACHINE_DIR = fileURLToPath(new URL('../../state-machines/', import.meta.url));
+const EXECUTION_ROLE_ARN = (account: string) => `arn:aws:iam::${account}:role/warmgate-sagemaker-execution`;
+
+/**
+ * The variables the CDK stack gives the real Lambdas. The handler modules parse them at import
+ * (their `export const handler = makeHandler(defaultDeps())`), so they are set, where unset,
+ * before those modules load. The in-process functions themselves get explicit deps below.
+ */
+function applyLambdaEnvironment(accountId: string): void {
+  const environment: Record<string, string> = {
+    WARMGATE_MODE: 'local',
+    LOCK_TABLE_NAME: CONTROL_PLANE_TABLES.locks.name,
+    AUDIT_TABLE_NAME: CONTROL_PLANE_TABLES.audit.name,
+    HOLDS_TABLE_NAME: CONTROL_PLANE_TABLES.holds.name,
+    EXECUTION_ROLE_ARN: EXECUTION_ROLE_ARN(accountId),
+    POWERTOOLS_SERVICE_NAME: 'warmgate',
+    // In-process Lambdas share the region's stdout: keep their structured logs to errors, and
+    // skip EMF metric blobs that only CloudWatch Logs would turn into metrics.
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  for (const [key, value] of Object.entries(environment)) process.env[key] ??= value;
+}
+
+/**
+ * Installs warmgate's own serverless control plane into a local region: the DynamoDB tables,
+ * the Lambda functions (the real handlers, called in-process with deps aimed at the region
+ * itself through real SDK clients), and the state machines from state-machines/*.asl.json,
+ * served through the Step Functions API. This is the local twin of infra/'s stack.
+ */
+export async function installControlPlane(
+  region: RegionHost,
+  options: ControlPlaneOptions = {},
+): Promise<ControlPlane> {
+  const accountId = options.accountId ?? '000000000000';
+  const regionName = options.region ?? 'us-east-1';
+  applyLambdaEnvironment(accountId);
+  const clients = localClients(region.url);
+  await createControlPlaneTables(clients.dynamodb);
+
+  const host = new SageMakerEndpointHost(clients.sagemaker);
+  const scaling = new ApplicationAutoScalingVariantScaling(clients.scaling);
+  const lock = new DynamoDbEndpointLock(clients.dynamodb, CONTROL_PLANE_TABLES.locks.name);
+  const holds = new DynamoDbCapacityHolds(clients.dynamodb, CONTROL_PLANE_TABLES.holds.name);
+  const poll = options.pollSeconds ?? { initial: 1, max: 2 };
+
+  const [
+    validatePlan,
+    acquireLock,
+    releaseLock,
+    createOrUpdate,
+    describeEndpoint,
+    verify,
+    ensureFloor,
+    rollback,
+    record,
+  ] = await Promise.all([
+    import('../../functions/validate-plan/handler.js'),
+    import('../../functions/acquire-lock/handler.js'),
+    import('../../functions/release-lock/handler.js'),
+    import('../../functions/create-or-update/handler.js'),
+    import('../../functions/describe-endpoint/handler.js'),
+    import('../../functions/verify-capacity/handler.js'),
+    import('../../functions/ensure-floor/handler.js'),
+    import('../../functions/rollback/handler.js'),
+    import('../../functions/record/handler.js'),
+  ]);
+  const now = () => new Date();
+  const handlers: Record<string, { substitution: string; handler: unknown }> = {
+    'warmgate-validate-plan': {
+      substitution: 'ValidatePlanFunctionArn',
+      handler: validatePlan.makeHandler({ mode: 'local' }),
+    },
+    'warmgate-acquire-lock': {
+      substitution: 'AcquireLockFunctionArn',
+      handler: acquireLock.makeHandler({ lock, now }),
+    },
+    'warmgate-release-lock': {
+      substitution: 'ReleaseLockFunctionArn',
+      handler: releaseLock.makeHandler({ lock }),
+    },
+    'warmgate-create-or-update': {
+      substitution: 'CreateOrUpdateFunctionArn',
+      handler: createOrUpdate.makeHandler({
+        host,
+        scaling,
+        executionRoleArn: EXECUTION_ROLE_ARN(accountId),
+        rollbackAlarms: [],
+        now,
+      }),
+    },
+    'warmgate-describe-endpoint': {
+      substitution: 'DescribeEndpointFunctionArn',
+      handler: describeEndpoint.makeHandler({
+        host,
+        policy: { ...DEFAULT_POLL_POLICY, initialSeconds: poll.initial, maxSeconds: poll.max },
+        random: Math.random,
+        now: Date.now,
+      }),
+    },
+    'warmgate-verify-capacity': {
+      substitution: 'VerifyCapacityFunctionArn',
+      handler: verify.makeHandler({
+        host,
+        invoker: new SageMakerRuntimeInvoker(clients.runtime),
+        now: () => performance.timeOrigin + performance.now(),
+      }),
+    },
+    'warmgate-ensure-floor': {
+      substitution: 'EnsureFloorFunctionArn',
+      handler: ensureFloor.makeHandler({ scaling, holds, targetConcurrencyPerInstance: 4, now }),
+    },
+    'warmgate-rollback': {
+      substitution: 'RollbackFunctionArn',
+      handler: rollback.makeHandler({ host, scaling, rollbackAlarms: [] }),
+    },
+    'warmgate-record': {
+      substitution: 'RecordFunctionArn',
+      handler: record.makeHandler({
+        metrics: new CloudWatchMetricsSink(clients.cloudwatch),
+        audit: new DynamoDbAuditLog(clients.dynamodb, CONTROL_PLANE_TABLES.audit.name),
+        now,
+      }),
+    },
+  };
+
+  const functions = new FunctionRegistry({ accountId, region: regionName });
+  const substitutions: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(handlers)) {
+    functions.register(name, entry.handler as LocalHandler);
+    substitutions[entry.substitution] = functions.arn(name);
+  }
+
+  const stepFunctions = new StepFunctionsService({ accountId, region: regionName, functions });
+  const rolloutArn = stepFunctions.registerStateMachine(
+    'warmgate-rollout',
+    loadAslDefinition(`${STATE_MACHINE_DIR}rollout.asl.json`, substitutions),
+  );
+  region.register(stepFunctions.asRegionService());
+
+  return {
+    functions,
+    stepFunctions,
+    stateMachineArns: { rollout: rolloutArn },
+    async close() {
+      stepFunctions.stopAll();
+      await stepFunctions.settle();
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
