@@ -17,12 +17,12 @@ import { localClients } from './local-clients.js';
 /** What the control plane needs from the region it is installed into. */
 export interface RegionHost {
   readonly url: string;
+  readonly accountId: string;
+  readonly region: string;
   register(service: RegionService): void;
 }
 
 export interface ControlPlaneOptions {
-  readonly accountId?: string;
-  readonly region?: string;
   /** Poll cadence of the rollout's DescribeEndpoint loop; local fleets settle in seconds. */
   readonly pollSeconds?: { readonly initial: number; readonly max: number };
 }
@@ -68,8 +68,7 @@ export async function installControlPlane(
   region: RegionHost,
   options: ControlPlaneOptions = {},
 ): Promise<ControlPlane> {
-  const accountId = options.accountId ?? '000000000000';
-  const regionName = options.region ?? 'us-east-1';
+  const { accountId, region: regionName } = region;
   applyLambdaEnvironment(accountId);
   const clients = localClients(region.url);
   await createControlPlaneTables(clients.dynamodb);
