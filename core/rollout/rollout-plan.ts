@@ -31,7 +31,8 @@ export interface RolloutPlan {
 const DEFAULT_SMOKE_BUDGET_MS = 2_000;
 const LEASE_MARGIN_SECONDS = 600;
 
-const smokeShapeSchema = z.strictObject({
+/** zod schema for one {@link SmokeShape}. */
+export const smokeShapeSchema = z.strictObject({
   name: z.string().min(1, 'must be a non-empty name'),
   body: z.unknown().refine((body) => body !== undefined && body !== null, 'is required'),
 });

@@ -1,9 +1,16 @@
+import { z } from 'zod';
 import { capacityVerdict, describeShortfall } from '../capacity-verdict.js';
 import { CapacityNotReadyError, DeploymentFailedError } from '../errors.js';
-import type { EndpointConfigName, VariantName } from '../names.js';
+import {
+  type EndpointConfigName,
+  endpointNameSchema,
+  type VariantName,
+  variantNameSchema,
+} from '../names.js';
 import type { EndpointHost } from '../ports/endpoint-host.js';
 import type { EndpointInvoker, Invocation } from '../ports/invoker.js';
-import type { SmokeShape } from './rollout-plan.js';
+import { parseOrThrow } from '../validation.js';
+import { type SmokeShape, smokeShapeSchema } from './rollout-plan.js';
 
 /** The verify step's evidence, recorded in the execution and the audit log. */
 export interface VerificationReport {
@@ -24,6 +31,27 @@ export interface VerifyTarget {
   readonly configName?: string;
   readonly minInstances: number;
   readonly smoke: { readonly latencyBudgetMs: number; readonly shapes: readonly SmokeShape[] };
+}
+
+const verifyTargetSchema = z.strictObject({
+  endpoint: endpointNameSchema,
+  variant: variantNameSchema,
+  image: z.string().min(1).optional(),
+  configName: z.string().min(1).optional(),
+  minInstances: z.number().int().min(2, 'must be at least 2: one instance is not warm capacity'),
+  smoke: z.object({
+    latencyBudgetMs: z.number().positive(),
+    shapes: z.array(smokeShapeSchema),
+  }),
+});
+
+/**
+ * Reads a verify target built by a state machine's Parameters.
+ *
+ * @throws ValidationError naming the bad field.
+ */
+export function readVerifyTarget(value: unknown): VerifyTarget {
+  return parseOrThrow(verifyTargetSchema, value) as VerifyTarget;
 }
 
 /**
