@@ -13,6 +13,7 @@ const program = new Command('warmgate')
   .enablePositionalOptions();
 
 const commands: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./commands/calendar.js'),
   () => import('./commands/container.js'),
   () => import('./commands/example-model.js'),
   () => import('./commands/start.js'),

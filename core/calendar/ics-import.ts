@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { type EndpointName, isSageMakerName } from '../names.js';
+import { inputProblems } from '../validation.js';
 import {
   type Calendar,
   DEFAULT_PLANNER_SETTINGS,
@@ -11,7 +12,7 @@ import {
 } from './calendar.js';
 import {
   type CalendarIssue,
-  type endpointSettingsSchema,
+  endpointSettingsSchema,
   issue,
   toEndpointSettings,
 } from './calendar-document.js';
@@ -27,8 +28,12 @@ export interface IcsImportOptions {
   readonly defaultEndpoints?: readonly EndpointName[];
   /** Endpoint settings, tiers and planner settings, e.g. from a YAML calendar with no releases. */
   readonly settings?: Pick<Calendar, 'endpoints' | 'tiers' | 'planner'>;
-  /** Settings for any endpoint that `settings` does not describe. */
-  readonly endpointDefaults?: z.output<typeof endpointSettingsSchema>;
+  /**
+   * Settings for any endpoint that `settings` does not describe. They override the calendar's own
+   * `X-WARMGATE-FLOOR`, `X-WARMGATE-MAX`, `X-WARMGATE-CAPACITY-RPS` and
+   * `X-WARMGATE-PROVISIONING-MINUTES` properties (VCALENDAR level), field by field.
+   */
+  readonly endpointDefaults?: Partial<z.input<typeof endpointSettingsSchema>>;
   /** Peak for events without `X-WARMGATE-PEAK-RPS` or `X-WARMGATE-TIER`. */
   readonly peakRequestsPerSecond?: number;
   /** Hold for events without `X-WARMGATE-HOLD-MINUTES` and without a duration. */
@@ -105,6 +110,9 @@ export function importIcs(text: string, options: IcsImportOptions = {}): Calenda
   const issues: CalendarIssue[] = [];
   const endpoints: Record<string, EndpointSettings> = { ...(options.settings?.endpoints ?? {}) };
   const tiers = options.settings?.tiers ?? {};
+  const endpointDefaults = calendarEndpointDefaults(root, options, (field, message, property) =>
+    issues.push(issue(field, message, lines.find(property))),
+  );
   const entries: Array<{ rule: ReleaseRule; exdates: LocalDateTime[] }> = [];
   const masters = new Map<string, { rule: ReleaseRule; exdates: LocalDateTime[] }>();
   const overrides: Array<{ index: number; event: ICAL.Event }> = [];
@@ -112,6 +120,7 @@ export function importIcs(text: string, options: IcsImportOptions = {}): Calenda
     issues.push(issue(`events.${index}.${property}`, message, lines.line(index, property)));
   const context = (index: number, inherit?: ReleaseRule): RuleContext => ({
     options,
+    endpointDefaults,
     tiers,
     endpoints,
     line: lines.line(index),
@@ -168,6 +177,7 @@ export function importIcs(text: string, options: IcsImportOptions = {}): Calenda
 
 interface RuleContext {
   readonly options: IcsImportOptions;
+  readonly endpointDefaults: EndpointDefaults | undefined;
   readonly tiers: Readonly<Record<string, number>>;
   /** Filled in as events name endpoints that only `endpointDefaults` describes. */
   readonly endpoints: Record<string, EndpointSettings>;
@@ -177,6 +187,39 @@ interface RuleContext {
 }
 
 type Report = (property: string, message: string) => void;
+type EndpointDefaults = z.output<typeof endpointSettingsSchema>;
+
+const DEFAULT_PROPERTIES = {
+  floor: 'X-WARMGATE-FLOOR',
+  max: 'X-WARMGATE-MAX',
+  perInstanceCapacity: 'X-WARMGATE-CAPACITY-RPS',
+  provisioningMinutes: 'X-WARMGATE-PROVISIONING-MINUTES',
+} as const;
+
+// Endpoint settings an ICS file states for all its endpoints, overridden field by field by the
+// caller's (CLI flags); validated with the same rules as a YAML calendar's endpoint settings.
+function calendarEndpointDefaults(
+  root: ICAL.Component,
+  options: IcsImportOptions,
+  report: (field: string, message: string, property: string) => void,
+): EndpointDefaults | undefined {
+  const merged: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(DEFAULT_PROPERTIES)) {
+    const text = textProperty(root, property.toLowerCase());
+    if (text !== undefined) merged[key] = Number(text);
+    const given = options.endpointDefaults?.[key as keyof typeof DEFAULT_PROPERTIES];
+    if (given !== undefined) merged[key] = given;
+  }
+  if (Object.keys(merged).length === 0) return undefined;
+  const result = endpointSettingsSchema.safeParse(merged);
+  if (result.success) return result.data;
+  for (const problem of inputProblems(result.error)) {
+    const key = String(problem.path[0] ?? '') as keyof typeof DEFAULT_PROPERTIES;
+    const property = DEFAULT_PROPERTIES[key] ?? 'X-WARMGATE';
+    report(`defaults.${key}`, `${problem.message} (set by ${property} or its flag)`, property);
+  }
+  return undefined;
+}
 
 function eventToRule(
   component: ICAL.Component,
@@ -192,13 +235,14 @@ function eventToRule(
   };
   const { inherit } = context;
 
-  const rawId = textProperty(component, 'x-warmgate-id') ?? event.uid;
-  if (!rawId) fail('UID', 'is required: every event needs a UID or X-WARMGATE-ID');
-  // UIDs are often e-mail-like (`op-1150@example.com`); ids name schedules, which allow less.
+  // UIDs are often e-mail-like (`one-piece@mangaassist.example`): the part before `@` names the
+  // release, and ids name schedules, which allow fewer characters.
+  const rawId = textProperty(component, 'x-warmgate-id') ?? event.uid?.split('@')[0];
   const id = (rawId ?? '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 64);
+  if (!id) fail('UID', 'is required: every event needs a UID or X-WARMGATE-ID');
 
   const series = textProperty(component, 'x-warmgate-series') ?? (event.summary || inherit?.series);
   if (!series) fail('SUMMARY', 'is required: the series name (or set X-WARMGATE-SERIES)');
@@ -382,7 +426,7 @@ function endpointsOf(
       fail('X-WARMGATE-ENDPOINTS', `${JSON.stringify(name)} is not a valid SageMaker endpoint name`);
       ok = false;
     } else if (!context.endpoints[name]) {
-      const defaults = context.options.endpointDefaults;
+      const defaults = context.endpointDefaults;
       if (defaults) context.endpoints[name] = toEndpointSettings(name as EndpointName, defaults);
       else {
         fail(
