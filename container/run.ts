@@ -145,9 +145,16 @@ export async function runContainer(
   const lifecycle = async (): Promise<Phase> => {
     try {
       gate.enter('loading');
-      manifest = await readManifest(args.modelDir);
+      // Both run at once; a bad manifest still fails the start even though the model loaded.
+      const [manifestResult, loadResult] = await Promise.allSettled([
+        readManifest(args.modelDir),
+        backend.load(),
+      ]);
+      if (manifestResult.status === 'rejected') throw manifestResult.reason;
+      if (loadResult.status === 'rejected') throw loadResult.reason;
+      manifest = manifestResult.value;
+      loadReport = loadResult.value;
       warmup = emptyReport(manifest, args.warmup);
-      loadReport = await backend.load();
       log('info', 'model-loaded', { sessionCreateMs: loadReport.sessionCreateMs, ...loadReport.details });
       if (args.warmup !== 'none') {
         gate.enter('warming');

@@ -4,20 +4,34 @@
  * onnxruntime-node's `session.run` returns a promise but does the work synchronously on the
  * calling thread (a setImmediate, then a blocking native call). Run on the main thread, a long
  * batch would stall `/ping` for its whole duration; here it only ever blocks this worker.
+ *
+ * The worker starts importing onnxruntime the moment it exists, before the main thread has even
+ * parsed its configuration, and creates the session when the `init` message arrives. This file
+ * stays free of zod and other heavy imports for the same reason: its load time is on the
+ * critical path to `/ping` 200.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { parentPort } from 'node:worker_threads';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { OrtOptions } from '../config.js';
-import { type CatalogFile, CatalogFileSchema } from './catalog.js';
+import type { CatalogFile } from './catalog.js';
 import { encodeBatch } from './encode.js';
-import type { FromWorker, Recommendation, ToWorker, WorkerInit } from './protocol.js';
-import { DEFAULT_TOP_K } from './request.js';
+import { DEFAULT_TOP_K } from './limits.js';
+import type { FromWorker, Recommendation, ToWorker } from './protocol.js';
+
+type Ort = typeof import('onnxruntime-node');
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
-const init = workerData as WorkerInit;
+
+const importStarted = performance.now();
+let ortImportMs = Number.NaN;
+const ortModule: Promise<Ort> = import('onnxruntime-node').then((m) => {
+  ortImportMs = performance.now() - importStarted;
+  return m;
+});
+// Rejections are reported when `init` arrives; this only keeps an early failure from being unhandled.
+ortModule.catch(() => {});
 
 function post(message: FromWorker): void {
   port?.postMessage(message);
@@ -28,27 +42,29 @@ function errorText(error: unknown): string {
 }
 
 /** `auto` → CUDA first when this onnxruntime binary ships it, CPU always last. */
-function providers(options: OrtOptions): string[] {
+function providers(ort: Ort, options: OrtOptions): string[] {
   if (options.providers !== 'auto') return [...options.providers];
   const bundled = ort.listSupportedBackends?.() ?? [];
   const cuda = bundled.some((b) => b.name === 'cuda' && b.bundled);
   return cuda ? ['cuda', 'cpu'] : ['cpu'];
 }
 
-async function load(): Promise<{ session: ort.InferenceSession; catalog: CatalogFile; used: string[] }> {
-  let catalogRaw: unknown;
+interface Loaded {
+  readonly ort: Ort;
+  readonly session: InferenceSession;
+  readonly catalog: CatalogFile;
+}
+
+async function load(init: Extract<ToWorker, { type: 'init' }>): Promise<Loaded> {
+  let ort: Ort;
   try {
-    catalogRaw = JSON.parse(await readFile(join(init.modelDir, 'catalog.json'), 'utf8'));
+    ort = await ortModule;
   } catch (error) {
-    throw new Error(`catalog.json: ${errorText(error)}`);
+    throw new Error(`onnxruntime-node: ${errorText(error)}`);
   }
-  const parsed = CatalogFileSchema.safeParse(catalogRaw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`catalog.json: ${first?.path.join('.') || '(file)'}: ${first?.message ?? 'invalid'}`);
-  }
-  const used = providers(init.ort);
-  let session: ort.InferenceSession;
+  const used = providers(ort, init.ort);
+  const sessionStarted = performance.now();
+  let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(join(init.modelDir, 'model.onnx'), {
       executionProviders: used,
@@ -66,12 +82,12 @@ async function load(): Promise<{ session: ort.InferenceSession; catalog: Catalog
   for (const name of ['scores', 'indices']) {
     if (!session.outputNames.includes(name)) throw new Error(`model.onnx: missing output ${name}`);
   }
-  return { session, catalog: parsed.data, used };
+  post({ type: 'loaded', sessionCreateMs: performance.now() - sessionStarted, ortImportMs, providers: used });
+  return { ort, session, catalog: init.catalog };
 }
 
 async function run(
-  session: ort.InferenceSession,
-  catalog: CatalogFile,
+  { ort, session, catalog }: Loaded,
   message: Extract<ToWorker, { type: 'run' }>,
 ): Promise<FromWorker> {
   const started = performance.now();
@@ -106,20 +122,18 @@ async function run(
   return { type: 'result', id: message.id, results, runMs: performance.now() - started };
 }
 
-try {
-  const started = performance.now();
-  const { session, catalog, used } = await load();
-  post({
-    type: 'loaded',
-    sessionCreateMs: performance.now() - started,
-    providers: used,
-    items: catalog.items.length,
-  });
-  port.on('message', (message: ToWorker) => {
-    run(session, catalog, message).then(post, (error: unknown) =>
-      post({ type: 'run-error', id: message.id, message: errorText(error) }),
-    );
-  });
-} catch (error) {
-  post({ type: 'load-error', message: errorText(error) });
-}
+let loaded: Promise<Loaded> | undefined;
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'init') {
+    loaded = load(message);
+    loaded.catch((error: unknown) => post({ type: 'load-error', message: errorText(error) }));
+    return;
+  }
+  if (!loaded) {
+    post({ type: 'run-error', id: message.id, message: 'worker not initialised' });
+    return;
+  }
+  loaded
+    .then((l) => run(l, message))
+    .then(post, (error: unknown) => post({ type: 'run-error', id: message.id, message: errorText(error) }));
+});

@@ -6,20 +6,21 @@
  * while every worker is busy. The queue is bounded so that overload turns into fast 429s
  * instead of unbounded memory and latency.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { ModelLoadError } from '../../core/errors.js';
 import type { BackendStats, LoadReport, ModelBackend } from '../backend.js';
 import type { OrtOptions } from '../config.js';
 import { InferenceError, ModelNotLoadedError, QueueFullError } from '../errors.js';
-import type { FromWorker, Recommendation, ToWorker, WorkerInit } from './protocol.js';
+import { type CatalogFile, CatalogFileSchema } from './catalog.js';
+import type { FromWorker, Recommendation, ToWorker } from './protocol.js';
 import {
   parseRecommendationRequest,
   type RecommendationInstance,
   type RecommendationRequest,
 } from './request.js';
+import { type StartingWorker, takeInferenceWorker } from './worker-start.js';
 
 export interface OnnxBackendOptions {
   readonly modelDir: string;
@@ -37,31 +38,36 @@ interface Job {
   readonly reject: (error: Error) => void;
 }
 
-interface StartedWorker {
-  readonly slot: Slot;
-  readonly info: Extract<FromWorker, { type: 'loaded' }>;
-}
-
 interface Slot {
   readonly worker: Worker;
   job: Job | undefined;
   completed: number;
 }
 
+type Loaded = Extract<FromWorker, { type: 'loaded' }>;
+
+function text(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * Where the worker's code is. From TypeScript sources (tsx), a tiny ESM data: URL registers tsx
- * inside the worker first: Node 20 ignores `--import` in a Worker's execArgv, and a process
- * started through tsx's `register()` API has no flag to inherit. From the esbuild bundle, the
- * worker is a sibling `.mjs` file.
+ * Reads and validates catalog.json.
+ *
+ * @throws {Error} naming the file and the first bad field.
  */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new URL('./inference-worker.mjs', here);
-  const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./inference-worker.ts', here).href;
-  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+async function readCatalog(modelDir: string): Promise<CatalogFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(modelDir, 'catalog.json'), 'utf8'));
+  } catch (error) {
+    throw new Error(`catalog.json: ${text(error)}`);
+  }
+  const parsed = CatalogFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`catalog.json: ${first?.path.join('.') || '(file)'}: ${first?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }
 
 export class OnnxRecommenderBackend implements ModelBackend<RecommendationRequest> {
@@ -69,6 +75,7 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
   readonly #options: OnnxBackendOptions;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
+  #catalog: CatalogFile | undefined;
   #nextId = 1;
   #completed = 0;
   #loaded = false;
@@ -79,25 +86,33 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
   }
 
   async load(): Promise<LoadReport> {
-    const started = await Promise.allSettled(
-      Array.from({ length: this.#options.workers }, () => this.#startWorker()),
-    );
+    const starting = Array.from({ length: this.#options.workers }, () => takeInferenceWorker());
+    let catalog: CatalogFile;
+    try {
+      catalog = await readCatalog(this.#options.modelDir);
+    } catch (error) {
+      await Promise.all(starting.map((s) => s.worker.terminate()));
+      throw new ModelLoadError(text(error), { cause: error });
+    }
+    this.#catalog = catalog;
+    const started = await Promise.allSettled(starting.map((s) => this.#initialise(s, catalog)));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
-      for (const s of started) if (s.status === 'fulfilled') void s.value.slot.worker.terminate();
-      const reason = failure.reason instanceof Error ? failure.reason.message : String(failure.reason);
-      throw new ModelLoadError(reason, { cause: failure.reason });
+      await Promise.all(starting.map((s) => s.worker.terminate()));
+      throw new ModelLoadError(text(failure.reason), { cause: failure.reason });
     }
-    const loaded = started.map((s) => (s as PromiseFulfilledResult<StartedWorker>).value);
-    for (const { slot } of loaded) this.#attach(slot);
+    const infos = started.map((s) => (s as PromiseFulfilledResult<Loaded>).value);
+    starting.forEach((s) => {
+      this.#attach({ worker: s.worker, job: undefined, completed: 0 });
+    });
     this.#loaded = true;
-    const first = loaded[0]?.info;
     return {
-      sessionCreateMs: Math.max(...loaded.map((l) => l.info.sessionCreateMs)),
+      sessionCreateMs: Math.max(...infos.map((i) => i.sessionCreateMs)),
       details: {
-        workers: loaded.length,
-        providers: first?.providers ?? [],
-        catalogItems: first?.items ?? 0,
+        ortImportMs: Math.round(Math.max(...infos.map((i) => i.ortImportMs)) * 10) / 10,
+        workers: infos.length,
+        providers: infos[0]?.providers ?? [],
+        catalogItems: catalog.items.length,
         graphOptimization: this.#options.ort.graphOptimization,
         intraOpThreads: this.#options.ort.intraOpThreads,
         interOpThreads: this.#options.ort.interOpThreads,
@@ -105,18 +120,20 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
     };
   }
 
-  #startWorker(): Promise<StartedWorker> {
-    const init: WorkerInit = { modelDir: this.#options.modelDir, ort: this.#options.ort };
-    const worker = new Worker(workerUrl(), { workerData: init });
+  /** Sends `init` and waits for the session; rejects with the worker's reason. */
+  #initialise(starting: StartingWorker, catalog: CatalogFile): Promise<Loaded> {
+    const { worker } = starting;
     return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
       const onMessage = (message: FromWorker) => {
         cleanup();
-        if (message.type === 'loaded')
-          resolve({ slot: { worker, job: undefined, completed: 0 }, info: message });
-        else {
-          void worker.terminate();
+        if (message.type === 'loaded') resolve(message);
+        else
           reject(new Error(message.type === 'load-error' ? message.message : `unexpected ${message.type}`));
-        }
       };
       const onError = (error: Error) => {
         cleanup();
@@ -126,14 +143,22 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
         cleanup();
         reject(new Error(`inference worker exited with code ${code} while loading`));
       };
-      const cleanup = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
+      const early = starting.early();
+      if (early) {
+        cleanup();
+        reject(early);
+        return;
+      }
+      const init: ToWorker = {
+        type: 'init',
+        modelDir: this.#options.modelDir,
+        ort: this.#options.ort,
+        catalog,
+      };
+      worker.postMessage(init);
     });
   }
 
@@ -155,18 +180,22 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
       this.#slots.splice(index, 1);
       slot.job?.reject(new InferenceError(`inference worker failed: ${why}`));
       slot.job = undefined;
-      if (this.#closed) return;
+      if (this.#closed || !this.#catalog) return;
       this.#options.onWorkerEvent?.('worker-lost', { why });
-      this.#startWorker().then(
-        ({ slot: fresh }) => {
+      const fresh = takeInferenceWorker();
+      this.#initialise(fresh, this.#catalog).then(
+        () => {
           if (this.#closed) void fresh.worker.terminate();
           else {
-            this.#attach(fresh);
+            this.#attach({ worker: fresh.worker, job: undefined, completed: 0 });
             this.#options.onWorkerEvent?.('worker-replaced', {});
             this.#pump();
           }
         },
-        (error: unknown) => this.#options.onWorkerEvent?.('worker-replace-failed', { error: String(error) }),
+        (error: unknown) => {
+          void fresh.worker.terminate();
+          this.#options.onWorkerEvent?.('worker-replace-failed', { error: text(error) });
+        },
       );
     };
     slot.worker.on('error', (error) => lost(error.message));

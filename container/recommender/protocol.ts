@@ -1,11 +1,7 @@
 /** Messages between the recommender backend (main thread) and its inference workers. */
 import type { OrtOptions } from '../config.js';
+import type { CatalogFile } from './catalog.js';
 import type { RecommendationInstance } from './request.js';
-
-export interface WorkerInit {
-  readonly modelDir: string;
-  readonly ort: OrtOptions;
-}
 
 /** One recommended series. */
 export interface Recommendation {
@@ -17,18 +13,24 @@ export interface Recommendation {
   readonly tags: readonly string[];
 }
 
-export type ToWorker = {
-  readonly type: 'run';
-  readonly id: number;
-  readonly instances: readonly RecommendationInstance[];
-};
+export type ToWorker =
+  /** Sent once: the catalog is validated on the main thread, so the worker needs no zod. */
+  | {
+      readonly type: 'init';
+      readonly modelDir: string;
+      readonly ort: OrtOptions;
+      readonly catalog: CatalogFile;
+    }
+  | { readonly type: 'run'; readonly id: number; readonly instances: readonly RecommendationInstance[] };
 
 export type FromWorker =
   | {
       readonly type: 'loaded';
+      /** `InferenceSession.create`, milliseconds. */
       readonly sessionCreateMs: number;
+      /** Loading onnxruntime-node in the worker (overlaps with the main thread's start). */
+      readonly ortImportMs: number;
       readonly providers: readonly string[];
-      readonly items: number;
     }
   | { readonly type: 'load-error'; readonly message: string }
   | {

@@ -4,11 +4,7 @@
 import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../../core/errors.js';
 
-export const MAX_QUERY_CHARS = 4000;
-export const MAX_HISTORY_TURNS = 32;
-export const MAX_BATCH = 64;
-export const MAX_TOP_K = 50;
-export const DEFAULT_TOP_K = 10;
+import { MAX_BATCH, MAX_HISTORY_TURNS, MAX_QUERY_CHARS, MAX_TOP_K } from './limits.js';
 
 export const RecommendationInstanceSchema = z
   .object({
