@@ -116,6 +116,9 @@ function detailsFor(event: EngineEvent, roleArn: string): Detail[] {
 
 /** Appends the history events for one engine event, numbering them as AWS does (1-based). */
 export function appendHistory(history: HistoryEvent[], event: EngineEvent, roleArn: string): void {
+  // The engine reports a Task whose failure was caught as "exited"; AWS records no exit (and no
+  // success) for it, only the next state's entry.
+  if (event.type === 'StateExited' && history.at(-1)?.type === 'LambdaFunctionFailed') return;
   for (const { type, details } of detailsFor(event, roleArn)) {
     const id = history.length + 1;
     history.push({ id, previousEventId: id - 1, timestamp: event.timestamp / 1000, type, ...details });
