@@ -49,13 +49,23 @@ describe('Dockerfile', () => {
 
   it('accepts serve as the SageMaker form, binding every interface on 8080 with /opt/ml/model', () => {
     const args = parseContainerArgs(['serve'], undefined);
-    expect(args).toMatchObject({ serve: true, port: 8080, host: '0.0.0.0', modelDir: '/opt/ml/model', gate: true });
+    expect(args).toMatchObject({
+      serve: true,
+      port: 8080,
+      host: '0.0.0.0',
+      modelDir: '/opt/ml/model',
+      gate: true,
+    });
     expect(parseContainerArgs(['serve'], 9090).port).toBe(9090);
   });
 
   it('listens on 8080', () => {
     expect(one('EXPOSE').map((i) => i.args)).toContain('8080');
-    expect(one('ENV').map((i) => i.args).join(' ')).toMatch(/SAGEMAKER_BIND_TO_PORT=8080/);
+    expect(
+      one('ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/SAGEMAKER_BIND_TO_PORT=8080/);
   });
 
   it('runs as a non-root user', () => {
@@ -65,14 +75,21 @@ describe('Dockerfile', () => {
   });
 
   it('keeps only the linux-x64 onnxruntime binary', () => {
-    const run = all.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
-    for (const gone of ['napi-v6/darwin', 'napi-v6/win32', 'napi-v6/linux/arm64']) expect(run).toContain(gone);
+    const run = all
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' ');
+    for (const gone of ['napi-v6/darwin', 'napi-v6/win32', 'napi-v6/linux/arm64'])
+      expect(run).toContain(gone);
     expect(run).toContain('linux/x64/onnxruntime_binding.node');
     expect(run).not.toMatch(/rm -rf \S*linux\/x64/);
   });
 
   it('bundles the same entry the ENTRYPOINT runs', () => {
-    const run = all.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+    const run = all
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' ');
     const out = /container\/bundle\.ts\s+(\S+)/.exec(run)?.[1];
     const entry = JSON.parse(one('ENTRYPOINT')[0]?.args ?? '[]')[1] as string;
     expect(entry).toBe(`${out}/main.mjs`);
