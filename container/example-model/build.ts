@@ -214,25 +214,30 @@ export function exampleManifest(): WarmupManifestInput {
       {
         name: 'medium-recommendation',
         description:
-          'A recommendation request with a sentence of preferences and a short history, batched by 4.',
+          'A recommendation request: a sentence of preferences and two earlier turns, batched by 4.',
         body: {
           instances: [
             {
-              query: 'dark fantasy with a swordsman seeking revenge, like Berserk',
-              history: ['I liked Vinland Saga'],
+              query:
+                'dark fantasy with a lone swordsman seeking revenge against demons, brutal fights, like Berserk',
+              history: ['I liked Vinland Saga and Vagabond', 'the art should be detailed and grim'],
               topK: 10,
             },
             {
-              query: 'high school volleyball team that starts as underdogs',
-              history: ['I love sports manga'],
+              query: 'a high school volleyball team that starts as underdogs and trains hard for nationals',
+              history: ['I love sports manga with rivals', 'Slam Dunk was great'],
               topK: 10,
             },
             {
-              query: 'cozy slice of life about cooking and family',
-              history: ['something relaxing'],
+              query: 'cozy slice of life about cooking and family, something gentle to read before bed',
+              history: ['something relaxing after work', 'I enjoyed Yotsuba'],
               topK: 10,
             },
-            { query: 'psychological thriller with a genius detective and mind games', topK: 10 },
+            {
+              query: 'psychological thriller with a genius detective, mind games and a serial killer',
+              history: ['Death Note was my favourite', 'not too much gore please'],
+              topK: 10,
+            },
           ],
         },
         concurrency: 2,
