@@ -50,6 +50,11 @@ export function isIanaRegionZone(zone: string): boolean {
   return zone.includes('/') && IANAZone.isValidZone(zone);
 }
 
+/** The wall-clock time read as if it were UTC: a zone-free number for comparing wall times. */
+export function wallClockAsUtcMs(local: LocalDateTime): number {
+  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+}
+
 /** Where a wall-clock time falls in a zone. */
 export type ZonedInstant =
   | { readonly kind: 'exact'; readonly epochMs: number }
@@ -63,7 +68,7 @@ export type ZonedInstant =
  * that time ambiguous or nonexistent. The zone must be valid ({@link isIanaRegionZone}).
  */
 export function toInstant(local: LocalDateTime, zone: string): ZonedInstant {
-  const asUtcMs = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+  const asUtcMs = wallClockAsUtcMs(local);
   // A zone has at most two offsets around any wall time; the offsets a day either side find both.
   const offsets = new Set(
     [-1, 0, 1].map((days) => DateTime.fromMillis(asUtcMs + days * 86_400_000, { zone }).offset),

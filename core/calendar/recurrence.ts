@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import { type LocalDateTime, toInstant, toLocal } from './local-time.js';
+import { type LocalDateTime, toInstant, toLocal, wallClockAsUtcMs } from './local-time.js';
 
 /**
  * A release that repeats: an RFC 5545 RRULE over wall-clock time, with skipped (EXDATE) and
@@ -37,6 +37,8 @@ export function rruleProblem(text: string): string | undefined {
 function stripRrulePrefix(text: string): string {
   return text.trim().replace(/^RRULE:/i, '');
 }
+
+const DAY_MS = 86_400_000;
 
 /** Why an expansion stopped early. */
 export class RecurrenceLimitError extends Error {
@@ -85,6 +87,11 @@ export function expandOccurrences(
       minute: next.minute,
       second: next.second,
     };
+    // Every UTC offset is within ±14 h, so a wall time read as UTC that is more than a day
+    // outside the window is outside it in any zone: skip the (costly) zone conversion.
+    const wallAsUtcMs = wallClockAsUtcMs(local);
+    if (wallAsUtcMs < window.fromMs - DAY_MS) continue;
+    if (wallAsUtcMs > window.untilMs + DAY_MS) return occurrences;
     const epochMs = toInstant(local, zone).epochMs;
     if (epochMs > window.untilMs) return occurrences;
     if (inWindow(epochMs)) occurrences.push({ local, epochMs, index });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../core/errors.js';
 import { isSageMakerName, parseEndpointName, parseVariantName } from '../../../core/names.js';
+import { refusedIssues } from './refused.js';
 
 describe('parseEndpointName', () => {
   it('returns the name unchanged when it matches SageMaker rules', () => {
@@ -18,8 +19,7 @@ describe('parseEndpointName', () => {
     [''],
     ['x'.repeat(64)],
   ])('refuses %j naming the field', (name) => {
-    const error = catchValidation(() => parseEndpointName(name));
-    expect(error.issues.map((issue) => issue.field)).toContain('endpoint');
+    expect(refusedIssues(() => parseEndpointName(name)).map((issue) => issue.field)).toContain('endpoint');
   });
 
   it('refuses a 63-character name padded past the limit with hyphens', () => {
@@ -30,8 +30,7 @@ describe('parseEndpointName', () => {
   });
 
   it('uses the field name the caller gives when a variant is refused', () => {
-    const error = catchValidation(() => parseVariantName('bad_variant', 'variantName'));
-    expect(error.issues[0]?.field).toBe('variantName');
+    expect(refusedIssues(() => parseVariantName('bad_variant', 'variantName'))[0]?.field).toBe('variantName');
   });
 
   it('accepts exactly the strings isSageMakerName accepts when fed arbitrary text', () => {
@@ -52,13 +51,3 @@ describe('parseEndpointName', () => {
     );
   });
 });
-
-function catchValidation(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
