@@ -4,14 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOrThrow } from '../core/validation.js';
+import { createAutoScalingService } from './autoscaling/autoscaling-service.js';
+import { ScalingEngine } from './autoscaling/scaling-engine.js';
 import { ChildReaper } from './child-reaper.js';
 import { createClock, type RegionClock } from './clock.js';
+import { AlarmStore } from './cloudwatch/alarms.js';
+import { createCloudWatchService } from './cloudwatch/cloudwatch-service.js';
+import { MetricStore } from './cloudwatch/metric-store.js';
+import { SageMakerMetrics } from './cloudwatch/sagemaker-metrics.js';
 import { createControlService } from './control/control-service.js';
+import { createDynamoDbService } from './dynamodb/dynamodb-service.js';
 import { FaultInjector } from './faults.js';
 import { Hosting } from './hosting/hosting.js';
 import { defaultLauncher, type Launcher } from './hosting/launcher.js';
 import { Router } from './router.js';
-import { createRuntimeService, type InvocationRecord } from './runtime/runtime-service.js';
+import { createRuntimeService } from './runtime/runtime-service.js';
 import { createSageMakerService } from './sagemaker/sagemaker-service.js';
 import type { RegionService } from './service.js';
 
@@ -38,6 +45,8 @@ const RegionOptionsSchema = z.strictObject({
   stateDir: z.string().min(1).optional(),
   /** `file://` model URLs without a leading `/` resolve against this directory. */
   cwd: z.string().min(1).optional(),
+  /** How often metrics are sampled, alarms evaluated and scaling decided. */
+  tickMs: z.number().int().min(50).max(60_000).default(1000),
   /** SageMaker probes `/ping` about every second. */
   pingIntervalMs: z.number().int().min(50).max(60_000).default(1000),
   /** A serving instance that fails this many probes in a row is replaced. */
@@ -45,10 +54,11 @@ const RegionOptionsSchema = z.strictObject({
   /** How long a retiring instance may drain in-flight requests before SIGKILL. */
   drainMs: z.number().int().min(0).max(120_000).default(10_000),
   /**
-   * Multiplies SageMaker's own timeouts and waits (startup health check, bake intervals,
-   * TerminationWaitInSeconds). 1 is faithful; tests use a small factor to turn 60 s into 1 s.
+   * Multiplies the durations AWS fixes: SageMaker's startup health-check timeout, bake intervals,
+   * TerminationWaitInSeconds and MaximumExecutionTimeoutInSeconds; Application Auto Scaling's
+   * target-tracking periods and cooldowns. 1 is faithful; tests use 0.05 to turn 60 s into 3 s.
    */
-  timeoutScale: z.number().positive().max(1).default(1),
+  timeScale: z.number().positive().max(1).default(1),
 });
 
 /** Options of {@link startRegion}; every field has a default. */
@@ -71,6 +81,11 @@ export interface LocalRegion {
   /** API-level fault rules (the control API's `/_warmgate/faults` uses the same object). */
   readonly faults: FaultInjector;
   readonly clock: RegionClock;
+  /** CloudWatch's metric data, including the AWS/SageMaker metrics of routed traffic. */
+  readonly metrics: MetricStore;
+  readonly alarms: AlarmStore;
+  /** Application Auto Scaling's targets, policies, scheduled actions and activities. */
+  readonly scaling: ScalingEngine;
   /** Adds a service (Step Functions, Scheduler, the dashboard) to the region's port. */
   register(service: RegionService): void;
   /** Runs `hook` during {@link LocalRegion.close}, before the children are ended. */
@@ -109,9 +124,29 @@ export async function startRegion(options: RegionOptions = {}): Promise<LocalReg
     pingIntervalMs: config.pingIntervalMs,
     unhealthyAfter: config.unhealthyAfter,
     drainMs: config.drainMs,
-    timeoutScale: config.timeoutScale,
+    timeScale: config.timeScale,
     provisioningDelayMs: (type) => config.provisioningDelayByType[type] ?? config.provisioningDelayMs,
-    alarmStates: () => new Map(),
+    alarmStates: (names) =>
+      new Map(names.map((name) => [name, alarms.get(name)?.state ?? 'INSUFFICIENT_DATA'])),
+    log,
+  });
+  const metrics = new MetricStore();
+  const alarms = new AlarmStore(
+    metrics,
+    (name) => `arn:aws:cloudwatch:${config.region}:${config.accountId}:alarm:${name}`,
+  );
+  const sageMakerMetrics = new SageMakerMetrics(metrics, clock.now, (endpointName, variantName) => {
+    const variant = hosting.get(endpointName)?.current.variants.get(variantName as never);
+    return variant?.fleet.currentCount ?? 0;
+  });
+  const scaling = new ScalingEngine({
+    hosting,
+    metrics,
+    alarms,
+    clock,
+    timeScale: config.timeScale,
+    region: config.region,
+    accountId: config.accountId,
     log,
   });
   hosting.subscribe((event) => {
@@ -135,7 +170,7 @@ export async function startRegion(options: RegionOptions = {}): Promise<LocalReg
       accountId: config.accountId,
       region: config.region,
       cwd: config.cwd ?? process.cwd(),
-      autoscaledVariants: () => new Set(),
+      autoscaledVariants: (endpointName) => scaling.autoscaledVariants(endpointName),
       onUnexpected,
     }),
   );
@@ -143,13 +178,30 @@ export async function startRegion(options: RegionOptions = {}): Promise<LocalReg
     createRuntimeService({
       hosting,
       region: config.region,
-      onInvocation: (_record: InvocationRecord) => undefined,
+      onInvocation: (record) => sageMakerMetrics.recordInvocation(record),
       onUnexpected,
     }),
   );
+  router.register(createAutoScalingService(scaling, onUnexpected));
+  router.register(createCloudWatchService({ metrics, alarms, clock, onUnexpected }));
+  router.register(createDynamoDbService());
+
+  // One heartbeat drives the things AWS does on its own clock: concurrency metrics, alarm
+  // evaluation, then scaling decisions that read those alarms.
+  const ticker = setInterval(() => {
+    try {
+      sageMakerMetrics.recordConcurrency(hosting.sampleConcurrency());
+      alarms.evaluateAll(clock.now());
+      scaling.tick();
+    } catch (error) {
+      onUnexpected(error);
+    }
+  }, config.tickMs);
+  ticker.unref();
 
   const server = createServer({ keepAliveTimeout: 65_000 }, router.handle);
   const port = await listen(server, config.port).catch(async (error: unknown) => {
+    clearInterval(ticker);
     reaper.close();
     if (ownsStateDir) await rm(stateDir, { recursive: true, force: true });
     throw error;
@@ -158,6 +210,7 @@ export async function startRegion(options: RegionOptions = {}): Promise<LocalReg
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      clearInterval(ticker);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const hook of closeHooks) await Promise.resolve(hook()).catch(onUnexpected);
@@ -179,6 +232,9 @@ export async function startRegion(options: RegionOptions = {}): Promise<LocalReg
     hosting,
     faults,
     clock,
+    metrics,
+    alarms,
+    scaling,
     register: (service) => router.register(service),
     onClose: (hook) => closeHooks.push(hook),
     close,

@@ -72,7 +72,7 @@ export interface EndpointRuntime {
   readonly fleet: FleetRuntime;
   provisioningDelayMs(instanceType: string): number;
   /** Multiplies SageMaker's timeouts (1 = real); tests shrink 60 s minimums with it. */
-  readonly timeoutScale: number;
+  readonly timeScale: number;
   /** The current state of each named CloudWatch alarm (auto-rollback). */
   alarmStates(names: readonly string[]): ReadonlyMap<string, string>;
   onStatusChange(endpoint: HostedEndpoint, previous: EndpointStatus): void;
@@ -145,7 +145,7 @@ export class HostedEndpoint {
           instanceType: variant.instanceType,
           source: variant.source,
           provisioningDelayMs: this.#runtime.provisioningDelayMs(variant.instanceType),
-          startupTimeoutMs: variant.startupTimeoutSeconds * 1000 * this.#runtime.timeoutScale,
+          startupTimeoutMs: variant.startupTimeoutSeconds * 1000 * this.#runtime.timeScale,
         },
         this.#runtime.fleet,
       );
@@ -244,7 +244,7 @@ export class HostedEndpoint {
     const signal = this.#abort.signal;
     const pending = this.pending as PendingDeployment;
     const deadlineMs = policy.maximumExecutionSeconds
-      ? policy.maximumExecutionSeconds * 1000 * this.#runtime.timeoutScale
+      ? policy.maximumExecutionSeconds * 1000 * this.#runtime.timeScale
       : undefined;
     let timedOut = false;
     const deadline =
@@ -269,7 +269,7 @@ export class HostedEndpoint {
       this.pending = undefined;
       this.retired.add(old);
       for (const variant of old.variants.values()) variant.fleet.serving = false;
-      await sleep(policy.terminationWaitSeconds * 1000 * this.#runtime.timeoutScale, signal);
+      await sleep(policy.terminationWaitSeconds * 1000 * this.#runtime.timeScale, signal);
       await this.#stopGeneration(old);
       this.retired.delete(old);
       this.failureReason = undefined;
@@ -293,7 +293,7 @@ export class HostedEndpoint {
    * undefined when the bake passed.
    */
   async #bake(policy: DeploymentPolicy, timedOut: () => boolean): Promise<string | undefined> {
-    const until = Date.now() + policy.routing.waitSeconds * 1000 * this.#runtime.timeoutScale;
+    const until = Date.now() + policy.routing.waitSeconds * 1000 * this.#runtime.timeScale;
     for (;;) {
       if (timedOut()) return 'the deployment exceeded MaximumExecutionTimeoutInSeconds.';
       if (policy.rollbackAlarms.length > 0) {

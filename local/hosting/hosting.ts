@@ -14,7 +14,7 @@ export interface HostingOptions {
   readonly pingIntervalMs: number;
   readonly unhealthyAfter: number;
   readonly drainMs: number;
-  readonly timeoutScale: number;
+  readonly timeScale: number;
   provisioningDelayMs(instanceType: string): number;
   alarmStates(names: readonly string[]): ReadonlyMap<string, string>;
   readonly log: (line: string) => void;
@@ -116,7 +116,7 @@ export class Hosting {
     const endpoint = new HostedEndpoint(name, arn, plan, {
       fleet: this.#fleetRuntime(name),
       provisioningDelayMs: (type) => this.#options.provisioningDelayMs(type),
-      timeoutScale: this.#options.timeoutScale,
+      timeScale: this.#options.timeScale,
       alarmStates: (names) => this.#options.alarmStates(names),
       onStatusChange: (ep, previous) =>
         this.#emit({
