@@ -1,4 +1,5 @@
 import { assertFloor, type Floor } from '../floor.js';
+import type { CapacityHolds } from '../ports/capacity-holds.js';
 import type { ScalableVariant, VariantScaling } from '../ports/scaling.js';
 import type { DeploymentRecord } from './deploy-rollout.js';
 
@@ -10,23 +11,43 @@ export interface FloorResult {
 }
 
 /**
+ * The hold id under which a rollout's own floor is kept. A pre-warm window that ends restores to
+ * the highest active hold, so this one stops it from undercutting the floor a rollout asked for.
+ */
+export const ROLLOUT_FLOOR_HOLD = 'rollout-floor';
+// Far enough ahead to outlive any window; the next rollout overwrites it.
+const ROLLOUT_FLOOR_HOLD_DAYS = 3650;
+
+/**
  * Registers the variant's scalable target with a floor of at least 2 and target tracking on the
  * high-resolution concurrency metric, then re-creates any scheduled actions that an
  * instance-type change forced the deploy step to delete.
  *
  * The floor is the highest of: the request's floor, any floor still needed by an active
- * pre-warm hold (a release window must not lose capacity to a rollout), and the floor the
- * target had before a type change removed it. It is checked by `assertFloor` before it is written.
+ * pre-warm window (a release must not lose capacity to a rollout), and the floor the target had
+ * before a type change removed it. It is checked by `assertFloor` before it is written. The
+ * request's floor is also recorded as a hold, so a window that ends later restores to it.
  */
 export async function ensureFloor(
-  deps: { scaling: VariantScaling; targetConcurrencyPerInstance: number },
+  deps: { scaling: VariantScaling; holds: CapacityHolds; targetConcurrencyPerInstance: number },
   target: ScalableVariant,
-  wanted: { minCapacity: number; maxCapacity: number; activeHolds: readonly number[] },
+  wanted: { minCapacity: number; maxCapacity: number },
   deployment: Pick<DeploymentRecord, 'removedScaling'> | undefined,
+  now: Date,
 ): Promise<FloorResult> {
   const removed = deployment?.removedScaling;
+  const requested = assertFloor(wanted.minCapacity);
+  await deps.holds.put({
+    endpoint: target.endpoint,
+    holdId: ROLLOUT_FLOOR_HOLD,
+    minCapacity: requested,
+    until: new Date(now.getTime() + ROLLOUT_FLOOR_HOLD_DAYS * 86_400_000).toISOString(),
+  });
+  const windows = (await deps.holds.active(target.endpoint, now)).filter(
+    (h) => h.holdId !== ROLLOUT_FLOOR_HOLD,
+  );
   const minCapacity = assertFloor(
-    Math.max(wanted.minCapacity, ...wanted.activeHolds, removed?.limits.minCapacity ?? 0),
+    Math.max(requested, ...windows.map((h) => h.minCapacity), removed?.limits.minCapacity ?? 0),
   );
   const maxCapacity = Math.max(wanted.maxCapacity, minCapacity);
   await deps.scaling.register(target, { minCapacity, maxCapacity });

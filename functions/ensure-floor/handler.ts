@@ -25,13 +25,7 @@ export function makeHandler(deps: EnsureFloorDeps) {
       const plan = readPlan(event.plan);
       const deployment = readDeployment(event.deployment);
       const { endpoint, variant, minCapacity, maxCapacity } = plan.request;
-      const holds = await deps.holds.active(endpoint, deps.now());
-      return ensureFloor(
-        deps,
-        { endpoint, variant },
-        { minCapacity, maxCapacity, activeHolds: holds.map((h) => h.minCapacity) },
-        deployment,
-      );
+      return ensureFloor(deps, { endpoint, variant }, { minCapacity, maxCapacity }, deployment, deps.now());
     },
   );
 }

@@ -30,7 +30,7 @@ export interface ControlPlaneOptions {
 export interface ControlPlane {
   readonly functions: FunctionRegistry;
   readonly stepFunctions: StepFunctionsService;
-  readonly stateMachineArns: Readonly<Record<'rollout', string>>;
+  readonly stateMachineArns: Readonly<Record<'rollout' | 'prewarm', string>>;
   close(): Promise<void>;
 }
 
@@ -89,6 +89,11 @@ export async function installControlPlane(
     ensureFloor,
     rollback,
     record,
+    prewarmPlan,
+    raiseFloor,
+    checkCapacity,
+    recordPrewarm,
+    restoreFloor,
   ] = await Promise.all([
     import('../../functions/validate-plan/handler.js'),
     import('../../functions/acquire-lock/handler.js'),
@@ -99,8 +104,25 @@ export async function installControlPlane(
     import('../../functions/ensure-floor/handler.js'),
     import('../../functions/rollback/handler.js'),
     import('../../functions/record/handler.js'),
+    import('../../functions/prewarm-plan/handler.js'),
+    import('../../functions/raise-floor/handler.js'),
+    import('../../functions/check-capacity/handler.js'),
+    import('../../functions/record-prewarm/handler.js'),
+    import('../../functions/restore-floor/handler.js'),
   ]);
   const now = () => new Date();
+  const pollDeps = {
+    host,
+    policy: { ...DEFAULT_POLL_POLICY, initialSeconds: poll.initial, maxSeconds: poll.max },
+    random: Math.random,
+    now: Date.now,
+  };
+  const telemetry = {
+    metrics: new CloudWatchMetricsSink(clients.cloudwatch),
+    audit: new DynamoDbAuditLog(clients.dynamodb, CONTROL_PLANE_TABLES.audit.name),
+    now,
+  };
+  const floorChange = { scaling, holds, now };
   const handlers: Record<string, { substitution: string; handler: unknown }> = {
     'warmgate-validate-plan': {
       substitution: 'ValidatePlanFunctionArn',
@@ -126,12 +148,7 @@ export async function installControlPlane(
     },
     'warmgate-describe-endpoint': {
       substitution: 'DescribeEndpointFunctionArn',
-      handler: describeEndpoint.makeHandler({
-        host,
-        policy: { ...DEFAULT_POLL_POLICY, initialSeconds: poll.initial, maxSeconds: poll.max },
-        random: Math.random,
-        now: Date.now,
-      }),
+      handler: describeEndpoint.makeHandler(pollDeps),
     },
     'warmgate-verify-capacity': {
       substitution: 'VerifyCapacityFunctionArn',
@@ -151,11 +168,24 @@ export async function installControlPlane(
     },
     'warmgate-record': {
       substitution: 'RecordFunctionArn',
-      handler: record.makeHandler({
-        metrics: new CloudWatchMetricsSink(clients.cloudwatch),
-        audit: new DynamoDbAuditLog(clients.dynamodb, CONTROL_PLANE_TABLES.audit.name),
-        now,
-      }),
+      handler: record.makeHandler(telemetry),
+    },
+    'warmgate-prewarm-plan': { substitution: 'PrewarmPlanFunctionArn', handler: prewarmPlan.makeHandler() },
+    'warmgate-raise-floor': {
+      substitution: 'RaiseFloorFunctionArn',
+      handler: raiseFloor.makeHandler(floorChange),
+    },
+    'warmgate-check-capacity': {
+      substitution: 'CheckCapacityFunctionArn',
+      handler: checkCapacity.makeHandler(pollDeps),
+    },
+    'warmgate-record-prewarm': {
+      substitution: 'RecordPrewarmFunctionArn',
+      handler: recordPrewarm.makeHandler(telemetry),
+    },
+    'warmgate-restore-floor': {
+      substitution: 'RestoreFloorFunctionArn',
+      handler: restoreFloor.makeHandler(floorChange),
     },
   };
 
@@ -171,12 +201,16 @@ export async function installControlPlane(
     'warmgate-rollout',
     loadAslDefinition(`${STATE_MACHINE_DIR}rollout.asl.json`, substitutions),
   );
+  const prewarmArn = stepFunctions.registerStateMachine(
+    'warmgate-prewarm',
+    loadAslDefinition(`${STATE_MACHINE_DIR}prewarm.asl.json`, substitutions),
+  );
   region.register(stepFunctions.asRegionService());
 
   return {
     functions,
     stepFunctions,
-    stateMachineArns: { rollout: rolloutArn },
+    stateMachineArns: { rollout: rolloutArn, prewarm: prewarmArn },
     async close() {
       stepFunctions.stopAll();
       await stepFunctions.settle();
