@@ -18,6 +18,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./commands/example-model.js'),
   () => import('./commands/start.js'),
   () => import('./commands/rollout.js'),
+  () => import('./commands/local.js'),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -1,0 +1,122 @@
+/**
+ * `warmgate local`: the local region. One process on 127.0.0.1 serving SageMaker, SageMaker
+ * Runtime, Application Auto Scaling, CloudWatch, DynamoDB and (unless `--bare`) warmgate's own
+ * Step Functions control plane, with endpoints hosted by real container processes.
+ */
+import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import { EXIT, reportError } from '../command-errors.js';
+
+interface LocalOptions {
+  port: string;
+  provisioningDelay: string[];
+  speed: string;
+  pingInterval?: string;
+  timeScale: string;
+  stateDir?: string;
+  bare?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+function number(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw ValidationError.field(flag, `must be a number, got "${value}"`);
+  return parsed;
+}
+
+/** `MS` sets the default delay; `TYPE=MS` sets one instance type's (repeatable). */
+export function parseProvisioningDelays(specs: readonly string[]): {
+  defaultMs: number | undefined;
+  byType: Record<string, number>;
+} {
+  let defaultMs: number | undefined;
+  const byType: Record<string, number> = {};
+  for (const spec of specs) {
+    const at = spec.indexOf('=');
+    if (at === -1) defaultMs = number(spec, '--provisioning-delay');
+    else byType[spec.slice(0, at)] = number(spec.slice(at + 1), `--provisioning-delay ${spec.slice(0, at)}`);
+  }
+  return { defaultMs, byType };
+}
+
+export function register(program: Command): void {
+  program
+    .command('local')
+    .description(
+      'serve the AWS APIs warmgate uses on 127.0.0.1, hosting endpoints as real container processes',
+    )
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '4566')
+    .option(
+      '--provisioning-delay <ms|type=ms>',
+      'instance provisioning delay: a default in ms, or per type as ml.g5.xlarge=8000 (repeatable)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
+    .option(
+      '--speed <factor>',
+      'run the schedule clock this many times faster (scheduled scaling in demos)',
+      '1',
+    )
+    .option('--ping-interval <ms>', 'how often instances are health-probed on /ping (default 1000)')
+    .option(
+      '--time-scale <factor>',
+      'shrink AWS-fixed durations such as health-check timeouts (0 < f <= 1)',
+      '1',
+    )
+    .option('--state-dir <dir>', 'where instance model directories go (default: a temporary directory)')
+    .option('--bare', "serve the AWS APIs only, without warmgate's Step Functions control plane")
+    .option('--verbose', 'log every request and hosting event')
+    .option('--json', 'print machine-readable lines')
+    .action(async (options: LocalOptions) => {
+      const json = options.json ?? false;
+      const print = (event: Record<string, unknown>, text: string) =>
+        process.stdout.write(`${json ? JSON.stringify(event) : text}\n`);
+      try {
+        const delays = parseProvisioningDelays(options.provisioningDelay);
+        const regionOptions = {
+          port: number(options.port, '--port'),
+          speed: number(options.speed, '--speed'),
+          timeScale: number(options.timeScale, '--time-scale'),
+          ...(options.pingInterval
+            ? { pingIntervalMs: number(options.pingInterval, '--ping-interval') }
+            : {}),
+          ...(delays.defaultMs === undefined ? {} : { provisioningDelayMs: delays.defaultMs }),
+          provisioningDelayByType: delays.byType,
+          ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+          ...(options.verbose ? { log: (line: string) => print({ event: 'log', line }, line) } : {}),
+        };
+        const region = options.bare
+          ? await (await import('../../local/region.js')).startRegion(regionOptions)
+          : (await (await import('../../local/local-stack.js')).startLocalStack(regionOptions)).region;
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) {
+            // A second Ctrl-C means "now": the watchdog still ends the instances.
+            process.exit(EXIT.failed);
+          }
+          stopping = true;
+          print({ event: 'stopping', signal }, `stopping (${signal}): ending every instance`);
+          void region.close().then(() => {
+            print({ event: 'stopped' }, 'stopped');
+            process.exit(EXIT.ok);
+          });
+        };
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
+        print(
+          {
+            event: 'ready',
+            url: region.url,
+            port: region.port,
+            region: region.region,
+            accountId: region.accountId,
+          },
+          `warmgate local ready at ${region.url}\n  export AWS_ENDPOINT_URL=${region.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${region.region}`,
+        );
+      } catch (error) {
+        process.exit(reportError(error, json));
+      }
+    });
+}
