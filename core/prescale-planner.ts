@@ -77,9 +77,17 @@ export function percentile(values: readonly number[], p: number): number | undef
 }
 
 /**
+ * Below this many observations, p95 is the slowest of a handful of scale-outs and says little
+ * about the tail; the configured provisioning time stays the lower bound until history is long
+ * enough to overrule it.
+ */
+export const MIN_HISTORY_SAMPLES = 30;
+
+/**
  * Seconds before a release to raise the floor: the p95 of observed provisioning-to-warm times
- * plus the planner's margin, or the endpoint's configured provisioning time plus the margin when
- * nothing has been observed yet. Invalid samples (negative, NaN) are ignored.
+ * plus the planner's margin. With fewer than {@link MIN_HISTORY_SAMPLES} observations (none at
+ * all included) the endpoint's configured provisioning time applies instead, unless what was
+ * observed is slower. Invalid samples (negative, NaN) are ignored.
  */
 export function leadSeconds(
   endpoint: EndpointSettings,
@@ -87,7 +95,10 @@ export function leadSeconds(
   history: readonly number[] = [],
 ): number {
   const observed = history.filter((value) => Number.isFinite(value) && value >= 0);
-  return (percentile(observed, 95) ?? endpoint.provisioningSeconds) + planner.leadMarginSeconds;
+  const p95 = percentile(observed, 95) ?? 0;
+  const provisioning =
+    observed.length >= MIN_HISTORY_SAMPLES ? p95 : Math.max(endpoint.provisioningSeconds, p95);
+  return provisioning + planner.leadMarginSeconds;
 }
 
 interface Window {

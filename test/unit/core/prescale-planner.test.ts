@@ -5,7 +5,13 @@ import { parseCalendarDocument } from '../../../core/calendar/calendar-document.
 import { planCalendar, planJson } from '../../../core/calendar-plan.js';
 import type { Floor } from '../../../core/floor.js';
 import type { EndpointName } from '../../../core/names.js';
-import { leadSeconds, percentile, planPrescale, targetInstances } from '../../../core/prescale-planner.js';
+import {
+  leadSeconds,
+  MIN_HISTORY_SAMPLES,
+  percentile,
+  planPrescale,
+  targetInstances,
+} from '../../../core/prescale-planner.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-06-07T15:00:00Z');
@@ -64,9 +70,16 @@ describe('leadSeconds', () => {
     expect(leadSeconds(settings, planner, minutes)).toBe(19 * 60 + 600);
   });
 
-  it('takes the slowest observation as p95 when history is thin', () => {
+  it('keeps the configured time as the floor of the lead while history is thin', () => {
     expect(percentile([300, 900, 400], 95)).toBe(900);
-    expect(leadSeconds(settings, planner, [300, Number.NaN, -5])).toBe(300 + 600);
+    expect(leadSeconds(settings, planner, [300, 400, Number.NaN, -5])).toBe(12 * 60 + 600);
+    expect(leadSeconds(settings, planner, [300, 1500])).toBe(1500 + 600);
+  });
+
+  it('trusts history below the configured time once it has enough samples', () => {
+    const fast = Array.from({ length: MIN_HISTORY_SAMPLES }, () => 300);
+    expect(leadSeconds(settings, planner, fast)).toBe(300 + 600);
+    expect(leadSeconds(settings, planner, fast.slice(1))).toBe(12 * 60 + 600);
   });
 });
 
