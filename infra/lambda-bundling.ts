@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The repository root: NodejsFunction's project root, and where `functions/` lives. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The newest Node.js runtime the CDK knows. cfn-lint fails nodejs20.x as deprecated, and cdk-nag's
+ * AwsSolutions-L1 asks for the newest runtime of the family, so this moves with aws-cdk-lib.
+ */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Graviton: the same cold start for the I/O-bound steps, at a lower price per GB-second. */
+export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
+
+/**
+ * Text esbuild puts into an ESM bundle when a CommonJS dependency `require`s a module that was
+ * left external (a Node built-in, typically); such a bundle throws "Dynamic require of X is not
+ * supported" at run time. warmgate's dependency graph produces none today, so no
+ * `createRequire` banner is added; the synth test fails if one ever appears, and the fix is the
+ * banner `import{createRequire}from'node:module';const require=createRequire(import.meta.url);`.
+ */
+export const DYNAMIC_REQUIRE_SHIM = 'Dynamic require of';
+
+/**
+ * How every warmgate Lambda is bundled. The benchmark (bench/lambda-bundles.ts) measures the
+ * bundles the stack stages with exactly these options, not a re-creation of them.
+ *
+ * The AWS SDK is bundled instead of taken from the runtime: the runtime's copy is whatever version
+ * AWS ships that month, while the handlers are tested (locally and in CI) against the versions
+ * pinned in package-lock.json; bundling also lets esbuild keep only the commands a handler imports,
+ * where the runtime's copy loads each whole client package from disk.
+ *
+ * @param metafile also write esbuild's `index.meta.json` next to each bundle (for the benchmark's
+ *   "which import dominates" analysis); off for deployments, as it would ship in the zip.
+ */
+export function lambdaBundling(metafile = false): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    minify: true,
+    sourceMap: false,
+    target: 'node24',
+    // Prefer the ES module builds of dependencies: esbuild can tree-shake those, not CommonJS.
+    mainFields: ['module', 'main'],
+    bundleAwsSDK: true,
+    externalModules: [],
+    metafile,
+  };
+}

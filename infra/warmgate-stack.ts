@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AslStateMachine } from './asl-state-machine.js';
+import { ControlPlaneTables } from './control-plane-tables.js';
+import { EndpointScope } from './endpoint-scope.js';
+import { REPO_ROOT } from './lambda-bundling.js';
+import { ModelExecutionRole } from './model-execution-role.js';
+import {
+  functionArnPlaceholder,
+  ROLLOUT_STEPS,
+  type StepDefinition,
+  type StepResources,
+} from './rollout-steps.js';
+import type { StackConfig } from './stack-config.js';
+import { WarmgateLambda } from './warmgate-lambda.js';
+
+/** The name `warmgate rollout` starts executions of (it finds the machine by name). */
+export const ROLLOUT_STATE_MACHINE_NAME = 'warmgate-rollout';
+
+export interface WarmgateStackProps extends StackProps {
+  readonly config: StackConfig;
+  /** Write esbuild metafiles beside the Lambda bundles (the bundle benchmark's analysis). */
+  readonly bundleMetafile?: boolean;
+}
+
+/**
+ * warmgate's control plane on AWS: the control-plane tables, the model execution role, and one
+ * state machine per ASL file under state-machines/ with its step Lambdas.
+ *
+ * Later parts plug in beside the rollout with the same pieces: a prewarm machine is another
+ * `AslStateMachine` over `steps(...)`; schedules, the calendar bucket, alarms and the dashboard
+ * API are constructs that take `stepResources` and the machines they may start.
+ */
+export class WarmgateStack extends Stack {
+  readonly stepResources: StepResources;
+  readonly tables: ControlPlaneTables;
+  readonly models: ModelExecutionRole;
+  /** Every step Lambda by its functions/ folder name. */
+  readonly lambdas = new Map<string, WarmgateLambda>();
+  readonly rollout: AslStateMachine;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WarmgateStackProps,
+  ) {
+    super(scope, id, props);
+    const { config } = props;
+    const endpointScope = new EndpointScope(this, config.endpointPrefix);
+    this.tables = new ControlPlaneTables(this, 'Tables');
+    this.models = new ModelExecutionRole(this, 'Models', {
+      scope: endpointScope,
+      imageRepositories: config.imageRepositories,
+      ...(config.modelBucketName === undefined ? {} : { modelBucketName: config.modelBucketName }),
+    });
+    this.stepResources = {
+      scope: endpointScope,
+      tables: this.tables,
+      executionRole: this.models.role,
+      config,
+    };
+
+    this.rollout = new AslStateMachine(this, 'Rollout', {
+      stateMachineName: ROLLOUT_STATE_MACHINE_NAME,
+      definitionFile: join(REPO_ROOT, 'state-machines', 'rollout.asl.json'),
+      tasks: this.steps(ROLLOUT_STEPS),
+      logRetention: config.logRetentionDays,
+    });
+
+    new CfnOutput(this, 'RolloutStateMachineArn', { value: this.rollout.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ModelExecutionRoleArn', { value: this.models.role.roleArn });
+    new CfnOutput(this, 'ModelBucketName', { value: this.models.modelBucket.bucketName });
+    new CfnOutput(this, 'EndpointPrefix', { value: config.endpointPrefix });
+  }
+
+  /**
+   * The Lambdas of `definitions`, keyed by their ASL placeholder. A step shared by two machines
+   * (release-lock, record, …) is created once and reused.
+   */
+  steps(definitions: readonly StepDefinition[]): Record<string, WarmgateLambda['fn']> {
+    const tasks: Record<string, WarmgateLambda['fn']> = {};
+    for (const step of definitions) {
+      let lambda = this.lambdas.get(step.name);
+      if (!lambda) {
+        lambda = new WarmgateLambda(this, `Step-${step.name}`, {
+          name: step.name,
+          environment: step.environment(this.stepResources),
+          timeout: step.timeout,
+          logRetention: this.props.config.logRetentionDays,
+          bundleMetafile: this.props.bundleMetafile ?? false,
+        });
+        step.grant(lambda.role, this.stepResources);
+        this.lambdas.set(step.name, lambda);
+      }
+      tasks[functionArnPlaceholder(step.name)] = lambda.fn;
+    }
+    return tasks;
+  }
+}

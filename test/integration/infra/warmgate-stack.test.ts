@@ -1,0 +1,266 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aslPlaceholders } from '../../../infra/asl-state-machine.js';
+import { DYNAMIC_REQUIRE_SHIM, REPO_ROOT } from '../../../infra/lambda-bundling.js';
+import { ROLLOUT_STEPS } from '../../../infra/rollout-steps.js';
+import {
+  readTemplate,
+  type SynthesizedTemplate,
+  stagedAssetPath,
+  stagedLambdaBundles,
+} from '../../../infra/synthesized-assets.js';
+import { buildWarmgateApp } from '../../../infra/warmgate-app.js';
+import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane-tables.js';
+
+const run = promisify(execFile);
+const STACK = 'Warmgate';
+const ROLLOUT_ASL = join(REPO_ROOT, 'state-machines', 'rollout.asl.json');
+
+/**
+ * cfn-lint warnings accepted on the synthesised template, each with the reason. Anything else
+ * (and any error) fails the test.
+ */
+const ACCEPTED_CFN_LINT_WARNINGS: Record<string, string> = {
+  W3005:
+    "The CDK adds DependsOn on a Lambda's (and the state machine's) role next to the GetAtt of its ARN, so the policy is attached before the first invocation; the duplicate ordering is harmless.",
+};
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
+
+function policies(template: SynthesizedTemplate): Array<{ id: string; statements: Statement[] }> {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
+    .map(([id, r]) => ({
+      id,
+      statements: (r.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+    }));
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Synthesises the app without running esbuild: for checks of the template alone. */
+function synthWithoutBundling(context: Record<string, unknown> = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'warmgate-cdk-'));
+  const built = buildWarmgateApp({ outdir, context: { [BUNDLING_STACKS]: [], ...context } });
+  return { ...built, outdir };
+}
+
+describe('warmgate CDK app', () => {
+  let outdir: string;
+  let template: SynthesizedTemplate;
+  let synthError: unknown;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'warmgate-cdk-'));
+    try {
+      buildWarmgateApp({ outdir }).app.synth();
+    } catch (error) {
+      synthError = error;
+    }
+    template = readTemplate(outdir, STACK);
+  });
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('synthesises with no unacknowledged cdk-nag finding', () => {
+    const report = (() => {
+      try {
+        return readFileSync(join(outdir, 'validation-report.json'), 'utf8');
+      } catch {
+        return '(no report)';
+      }
+    })();
+    expect(synthError, report).toBeUndefined();
+  });
+
+  it('refuses to synthesise when a wildcard permission has no written reason', () => {
+    const { app, stack, outdir: dir } = synthWithoutBundling();
+    try {
+      // acquire-lock holds no acknowledged wildcard. (cdk-nag acknowledges per finding id and
+      // construct, so on a role that already has an acknowledged Resource::* another one would pass.)
+      stack.lambdas
+        .get('acquire-lock')
+        ?.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+      expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploys state-machines/rollout.asl.json byte for byte as warmgate-rollout, with every Lambda ARN substituted', () => {
+    const machines = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::StepFunctions::StateMachine',
+    );
+    expect(machines).toHaveLength(1);
+    const props = machines[0]?.Properties as {
+      StateMachineName: string;
+      StateMachineType: string;
+      DefinitionS3Location: { Key: string };
+      DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+      LoggingConfiguration: { Level: string; IncludeExecutionData: boolean };
+      TracingConfiguration: { Enabled: boolean };
+    };
+    expect(props.StateMachineName).toBe('warmgate-rollout');
+    expect(props.StateMachineType).toBe('STANDARD');
+    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+
+    const deployed = readFileSync(stagedAssetPath(outdir, STACK, props.DefinitionS3Location.Key), 'utf8');
+    expect(deployed).toBe(readFileSync(ROLLOUT_ASL, 'utf8'));
+
+    const placeholders = aslPlaceholders(deployed);
+    expect(placeholders.length).toBeGreaterThan(0);
+    expect(Object.keys(props.DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
+    for (const [placeholder, value] of Object.entries(props.DefinitionSubstitutions)) {
+      const [logicalId, attribute] = value['Fn::GetAtt'];
+      const target = template.Resources[logicalId];
+      expect(target?.Type, placeholder).toBe('AWS::Lambda::Function');
+      expect(attribute).toBe('Arn');
+      // ValidatePlanFunctionArn runs warmgate-validate-plan, and so on.
+      const functionName = (target?.Properties as { FunctionName?: string } | undefined)?.FunctionName ?? '';
+      const step = functionName.replace(/^warmgate-/, '');
+      expect(placeholder.toLowerCase()).toBe(`${step.replaceAll('-', '')}functionarn`);
+    }
+  });
+
+  it('names every IAM action without a wildcard', () => {
+    const actions = policies(template).flatMap((p) => p.statements.flatMap((s) => list(s.Action)));
+    expect(actions.length).toBeGreaterThan(20);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    const managed = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::IAM::Role' && r.Properties?.ManagedPolicyArns !== undefined,
+    );
+    expect(managed).toEqual([]);
+  });
+
+  it('lets only create-or-update pass a role: the model execution role, to SageMaker only', () => {
+    const passes = policies(template).flatMap((p) =>
+      p.statements.filter((s) => list(s.Action).includes('iam:PassRole')).map((s) => ({ policy: p.id, s })),
+    );
+    expect(passes).toHaveLength(1);
+    const [pass] = passes;
+    expect(pass?.policy).toMatch(/^Stepcreateorupdate/);
+    const resource = pass?.s.Resource as { 'Fn::GetAtt': [string, string] };
+    const role = template.Resources[resource['Fn::GetAtt'][0]];
+    expect(role?.Type).toBe('AWS::IAM::Role');
+    expect(JSON.stringify(role?.Properties?.AssumeRolePolicyDocument)).toContain('sagemaker.amazonaws.com');
+    expect(pass?.s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+  });
+
+  it('scopes every SageMaker permission to endpoints, configs and models with the configured prefix', () => {
+    const scoped = (t: SynthesizedTemplate) =>
+      policies(t)
+        .flatMap((p) => p.statements)
+        .filter((s) => list(s.Action).some((a) => a.startsWith('sagemaker:')))
+        .flatMap((s) => list(s.Resource).map((r) => flattenCfnReference(r)));
+    expect(scoped(template).length).toBeGreaterThan(0);
+    for (const resource of scoped(template)) {
+      expect(resource).toMatch(
+        /:sagemaker:<AWS::Region>:<AWS::AccountId>:(endpoint|endpoint-config|model)\/manga-\*$/,
+      );
+    }
+
+    const { app, outdir: dir } = synthWithoutBundling({ 'warmgate:endpointPrefix': 'recs-' });
+    try {
+      app.synth();
+      const resources = scoped(readTemplate(dir, STACK));
+      expect(resources.length).toBeGreaterThan(0);
+      expect(resources.every((r) => r.endsWith('/recs-*'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs every Lambda on nodejs22.x or newer, on arm64', () => {
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.map((f) => (f.Properties as { FunctionName: string }).FunctionName).sort()).toEqual(
+      ROLLOUT_STEPS.map((s) => `warmgate-${s.name}`).sort(),
+    );
+    for (const fn of functions) {
+      const props = fn.Properties as { Runtime: string; Architectures: string[] };
+      const major = Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1]);
+      expect(major, props.Runtime).toBeGreaterThanOrEqual(22);
+      expect(props.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('gives each bundle an environment its cold start accepts, and no variable the bundle never reads', async () => {
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const bundles = stagedLambdaBundles(outdir, STACK);
+    for (const fn of functions) {
+      const { FunctionName, Environment } = fn.Properties as {
+        FunctionName: string;
+        Environment: { Variables: Record<string, unknown> };
+      };
+      const bundle = join(bundles.get(FunctionName) ?? '', 'index.mjs');
+      const code = readFileSync(bundle, 'utf8');
+      expect(code.includes(DYNAMIC_REQUIRE_SHIM), `${FunctionName} needs a createRequire banner`).toBe(false);
+      // CloudFormation fills Refs and GetAtts in at deploy time; any ARN-shaped string stands in.
+      const env = Object.fromEntries(
+        Object.entries(Environment.Variables).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v : 'arn:aws:iam::123456789012:role/synth-placeholder',
+        ]),
+      );
+      for (const name of Object.keys(env))
+        expect(code, `${FunctionName} never reads ${name}`).toContain(name);
+      // A fresh process with only the Lambda's variables, as the runtime starts it: the handler's
+      // module init parses its config and fails naming any missing variable.
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(bundle)}); console.log(typeof m.handler);`,
+        ],
+        { env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env } },
+      );
+      expect(stdout.trim(), FunctionName).toBe('function');
+    }
+  });
+
+  it("creates the control-plane tables with the local region's names and keys, on demand, with PITR, TTL and encryption", () => {
+    const tables = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::DynamoDB::Table')
+      .map((r) => r.Properties as Record<string, unknown>);
+    expect(tables).toHaveLength(Object.keys(CONTROL_PLANE_TABLES).length);
+    for (const expected of Object.values(CONTROL_PLANE_TABLES)) {
+      const table = tables.find((t) => t.TableName === expected.name);
+      expect(table, expected.name).toBeDefined();
+      const keys: Array<{ AttributeName: string; KeyType: string }> = [
+        { AttributeName: expected.hash, KeyType: 'HASH' },
+      ];
+      if ('range' in expected) keys.push({ AttributeName: expected.range, KeyType: 'RANGE' });
+      expect(table?.KeySchema).toEqual(keys);
+      expect(table).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    }
+  });
+
+  it('passes cfn-lint with no error and only the accepted warnings', async () => {
+    const templateFile = join(outdir, `${STACK}.template.json`);
+    // cfn-lint exits non-zero whenever it reports anything; the JSON on stdout is what counts.
+    const { stdout } = await run('cfn-lint', ['--format', 'json', templateFile]).catch(
+      (error: { stdout?: string; stderr?: string }) => {
+        if (!error.stdout) throw new Error(`cfn-lint did not run: ${error.stderr ?? String(error)}`);
+        return { stdout: error.stdout };
+      },
+    );
+    const findings = JSON.parse(stdout) as Array<{ Level: string; Rule: { Id: string }; Message: string }>;
+    const problems = findings.filter(
+      (f) => f.Level === 'Error' || !(f.Rule.Id in ACCEPTED_CFN_LINT_WARNINGS),
+    );
+    expect(problems.map((f) => `${f.Level} ${f.Rule.Id}: ${f.Message}`)).toEqual([]);
+  });
+});

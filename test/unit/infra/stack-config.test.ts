@@ -1,0 +1,45 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { readStackConfig } from '../../../infra/stack-config.js';
+
+const configOf = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
+
+describe('readStackConfig', () => {
+  it('scopes to manga- endpoints and the warmgate-container repository when no context is given', () => {
+    expect(configOf({})).toEqual({
+      endpointPrefix: 'manga-',
+      imageRepositories: ['warmgate-container'],
+      rollbackAlarms: [],
+      logRetentionDays: 30,
+    });
+  });
+
+  it('reads comma lists and numbers as the CDK CLI passes them, as strings', () => {
+    const config = configOf({
+      'warmgate:endpointPrefix': 'recs-',
+      'warmgate:modelBucketName': 'my-models',
+      'warmgate:imageRepositories': 'team/recs, team/rank',
+      'warmgate:rollbackAlarms': 'p99-latency,5xx',
+      'warmgate:logRetentionDays': '90',
+    });
+    expect(config).toEqual({
+      endpointPrefix: 'recs-',
+      modelBucketName: 'my-models',
+      imageRepositories: ['team/recs', 'team/rank'],
+      rollbackAlarms: ['p99-latency', '5xx'],
+      logRetentionDays: 90,
+    });
+  });
+
+  it('refuses an upper-case prefix, which would match no SageMaker ARN, naming the key', () => {
+    expect(() => configOf({ 'warmgate:endpointPrefix': 'Manga-' })).toThrow(/warmgate:endpointPrefix/);
+  });
+
+  it('refuses an empty prefix, which would grant every endpoint in the account', () => {
+    expect(() => configOf({ 'warmgate:endpointPrefix': '' })).toThrow(/warmgate:endpointPrefix/);
+  });
+
+  it('refuses a log retention CloudWatch Logs does not offer', () => {
+    expect(() => configOf({ 'warmgate:logRetentionDays': '45' })).toThrow(/warmgate:logRetentionDays/);
+  });
+});
