@@ -152,7 +152,8 @@ export async function startRegion(options: RegionOptions = {}): Promise<LocalReg
   hosting.subscribe((event) => {
     if (event.kind === 'endpoint-status') {
       const reason = event.failureReason ? ` (${event.failureReason})` : '';
-      log(`endpoint ${event.endpointName}: ${event.previous} -> ${event.status}${reason}`);
+      const change = event.previous === event.status ? event.status : `${event.previous} -> ${event.status}`;
+      log(`endpoint ${event.endpointName}: ${change}${reason}`);
     }
   });
 

@@ -95,8 +95,10 @@ function setOf(
   nameBase = 0,
 ): Set<number> | undefined {
   if (text === '?') return undefined;
-  if (/[LW#]/.test(text))
+  const withoutNames = (names ?? []).reduce((rest, name) => rest.replaceAll(name, ''), text.toUpperCase());
+  if (/[LW#]/.test(withoutNames)) {
     throw ValidationError.field(field, `cron() feature in "${text}" is not supported locally`);
+  }
   const value = (token: string): number => {
     const named = names?.indexOf(token.toUpperCase()) ?? -1;
     const n = named >= 0 ? named + nameBase : Number(token);

@@ -8,6 +8,7 @@ import {
   type InstanceRuntime,
   type InstanceView,
 } from './instance.js';
+import { pickLeastOutstanding } from './least-outstanding.js';
 
 /** One variant of one endpoint config: what its instances run and how long they may take. */
 export interface FleetSpec {
@@ -104,15 +105,9 @@ export class Fleet {
    * instances whose latest `/ping` passed, ties broken round-robin so equal instances share load.
    */
   pick(): Instance | undefined {
-    const ready = this.instances.filter((i) => i.routable);
-    if (ready.length === 0) return undefined;
-    let best: Instance | undefined;
-    for (let k = 0; k < ready.length; k += 1) {
-      const candidate = ready[(this.#cursor + k) % ready.length] as Instance;
-      if (!best || candidate.outstanding < best.outstanding) best = candidate;
-    }
-    this.#cursor = (this.#cursor + 1) % ready.length;
-    return best;
+    const index = pickLeastOutstanding(this.instances, this.#cursor);
+    this.#cursor = (this.#cursor + 1) % Math.max(1, this.instances.length);
+    return index === -1 ? undefined : this.instances[index];
   }
 
   /** Finds a live or retiring instance by id. */

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { pickLeastOutstanding } from '../../../local/hosting/least-outstanding.js';
+
+const idle = { routable: true, outstanding: 0 };
+
+describe('pickLeastOutstanding', () => {
+  it('chooses the instance with the fewest requests in flight when loads differ', () => {
+    const candidates = [
+      { routable: true, outstanding: 3 },
+      { routable: true, outstanding: 1 },
+      { routable: true, outstanding: 2 },
+    ];
+    expect(pickLeastOutstanding(candidates, 0)).toBe(1);
+    expect(pickLeastOutstanding(candidates, 2)).toBe(1);
+  });
+
+  it('never chooses an instance whose latest /ping failed, even when it is idle', () => {
+    const candidates = [
+      { routable: false, outstanding: 0 },
+      { routable: true, outstanding: 5 },
+    ];
+    expect(pickLeastOutstanding(candidates, 0)).toBe(1);
+  });
+
+  it('shares sequential traffic round-robin when instances are equally idle', () => {
+    const candidates = [idle, idle, idle];
+    expect([0, 1, 2, 3].map((cursor) => pickLeastOutstanding(candidates, cursor))).toEqual([0, 1, 2, 0]);
+  });
+
+  it('returns -1 when no instance may take traffic', () => {
+    expect(pickLeastOutstanding([], 0)).toBe(-1);
+    expect(pickLeastOutstanding([{ routable: false, outstanding: 0 }], 0)).toBe(-1);
+  });
+});
