@@ -1,5 +1,6 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -292,14 +293,14 @@ describe('hosting in the local region', () => {
 
   it('splits traffic during a canary and rolls back when an auto-rollback alarm fires', async () => {
     await createEndpointInService(fx, 'canary-ep', { InitialInstanceCount: 2 });
-    const blue = new Set(servingInstances('canary-ep').map((i) => i.id));
+    const blue = new Set<string>(servingInstances('canary-ep').map((i) => i.id));
     await createModelAndConfig(
       fx,
       { model: 'canary-model-2', config: 'canary-config-2' },
       { InitialInstanceCount: 2 },
     );
     await fx.cloudwatch.send(
-      new (await import('@aws-sdk/client-cloudwatch')).PutMetricAlarmCommand({
+      new PutMetricAlarmCommand({
         AlarmName: 'canary-errors',
         Namespace: 'Test/Canary',
         MetricName: 'Errors',
@@ -333,7 +334,7 @@ describe('hosting in the local region', () => {
     expect(green.length).toBeLessThan(served.length);
 
     await fx.cloudwatch.send(
-      new (await import('@aws-sdk/client-cloudwatch')).PutMetricDataCommand({
+      new PutMetricDataCommand({
         Namespace: 'Test/Canary',
         MetricData: [{ MetricName: 'Errors', Value: 3 }],
       }),
