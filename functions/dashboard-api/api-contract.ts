@@ -109,11 +109,18 @@ export interface StartedResponse {
   readonly execution: ExecutionSummary;
 }
 
-/** `POST /api/rollouts/check`: the request with every default filled, nothing started. */
-export interface RolloutCheckResponse {
-  readonly request: Readonly<Record<string, unknown>>;
-  readonly smokeShapes: number;
-}
+/**
+ * `POST /api/rollouts/check`: the verdict on a rollout request, nothing started. A refused
+ * request is a normal answer here (200), not an error: asking is what the route is for.
+ */
+export type RolloutCheckResponse =
+  | {
+      readonly valid: true;
+      /** The request with every default filled in, as the rollout will run it. */
+      readonly request: Readonly<Record<string, unknown>>;
+      readonly smokeShapes: number;
+    }
+  | { readonly valid: false; readonly issues: readonly FieldIssue[] };
 
 /** One sample of an endpoint's capacity. Times are epoch milliseconds. */
 export interface CapacityPoint {

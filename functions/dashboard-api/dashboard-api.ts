@@ -137,10 +137,15 @@ export function createDashboardApi(deps: DashboardApiDeps): DashboardApi {
       return { body: { execution } satisfies StartedResponse };
     },
     'POST /api/rollouts/check': async (request) => {
-      const { plan } = checkRollout(deps, parseBody(request));
-      return {
-        body: { request: { ...plan.request }, smokeShapes: plan.smoke.shapes.length } satisfies RolloutCheckResponse,
-      };
+      let body: RolloutCheckResponse;
+      try {
+        const { plan } = checkRollout(deps, parseBody(request));
+        body = { valid: true, request: { ...plan.request }, smokeShapes: plan.smoke.shapes.length };
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        body = { valid: false, issues: error.issues };
+      }
+      return { body };
     },
     'POST /api/rollouts': async (request) => {
       const { input, name } = checkRollout(deps, parseBody(request));
@@ -266,7 +271,10 @@ async function prewarmInput(deps: DashboardApiDeps, body: PrewarmBody) {
   const variant = summary.variants[0];
   const floor = variant?.floor ?? MIN_FLOOR;
   if (body.minCapacity <= floor) {
-    throw ValidationError.field('minCapacity', `must be above the current floor (${floor}) to pre-warm anything`);
+    throw ValidationError.field(
+      'minCapacity',
+      `must be above the current floor (${floor}) to pre-warm anything`,
+    );
   }
   const nowMs = deps.now();
   const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').slice(0, 15);
@@ -327,20 +335,23 @@ async function releaseMarkers(
     hours: (toMs - fromMs) / 3_600_000,
     prewarmDeployed: true,
   });
-  return planned
-    .filter((window) => window.endpoint === endpoint)
-    .flatMap((window) => [
-      { t: Date.parse(window.raiseAt), label: `raise to ${window.minCapacity}` },
-      { t: Date.parse(window.releaseAt), label: window.titles.join(', ') },
-    ])
-    // A window already under way is planned as raising "now" (= fromMs); that is no event.
-    .filter((marker) => marker.t > fromMs && marker.t <= toMs);
+  return (
+    planned
+      .filter((window) => window.endpoint === endpoint)
+      .flatMap((window) => [
+        { t: Date.parse(window.raiseAt), label: `raise to ${window.minCapacity}` },
+        { t: Date.parse(window.releaseAt), label: window.titles.join(', ') },
+      ])
+      // A window already under way is planned as raising "now" (= fromMs); that is no event.
+      .filter((marker) => marker.t > fromMs && marker.t <= toMs)
+  );
 }
 
 async function releases(deps: DashboardApiDeps, query: URLSearchParams): Promise<ReleasesResponse> {
   const { hours } = parseQuery(releasesQuerySchema, query);
   const machines = await deps.executions.machines();
-  if (!deps.calendar) return { calendar: null, prewarmDeployed: machines.prewarm !== null, hours, releases: [] };
+  if (!deps.calendar)
+    return { calendar: null, prewarmDeployed: machines.prewarm !== null, hours, releases: [] };
   const [calendar, endpoints] = await Promise.all([deps.calendar.load(), summarizeEndpoints(deps.endpoints)]);
   return {
     calendar: deps.calendar.name,

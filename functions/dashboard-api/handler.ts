@@ -29,7 +29,12 @@ import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, modeVars, readConfig } from '../shared/runtime-config.js';
 import { ScalingActivityHistory } from './capacity-history.js';
-import { type ApiRequest, createDashboardApi, type DashboardApi, type DashboardApiDeps } from './dashboard-api.js';
+import {
+  type ApiRequest,
+  createDashboardApi,
+  type DashboardApi,
+  type DashboardApiDeps,
+} from './dashboard-api.js';
 import { SageMakerEndpointCatalog } from './endpoint-summary.js';
 import { ExecutionTracker } from './execution-tracker.js';
 import { CloudWatchLatencySource } from './latency-metrics.js';
@@ -98,7 +103,8 @@ export function defaultDeps(): DashboardHandlerDeps {
   const config = readConfig(dashboardVars);
   const sagemaker = new SageMakerClient(clientConfig());
   const scalingClient = new ApplicationAutoScalingClient(clientConfig());
-  const assetsDir = config.DASHBOARD_ASSETS_DIR ?? fileURLToPath(new URL('./dashboard-assets/', import.meta.url));
+  const assetsDir =
+    config.DASHBOARD_ASSETS_DIR ?? fileURLToPath(new URL('./dashboard-assets/', import.meta.url));
   return {
     mode: config.WARMGATE_MODE,
     endpoints: {

@@ -1,0 +1,198 @@
+import uPlot from 'uplot';
+import type { ChartMarker, MetricsResponse } from '../../functions/dashboard-api/api-contract.js';
+import { h } from './dom.js';
+import { formatClock } from './format.js';
+
+const HEIGHT = 170;
+const COLORS = {
+  warm: '#17703f',
+  desired: '#3d5f99',
+  floor: '#b3261e',
+  average: '#3d5f99',
+  p99: '#a05a00',
+  marker: '#6b3fa0',
+};
+
+type Data = uPlot.AlignedData;
+
+/** Draws the release markers as labelled vertical lines over the plot area. */
+function markerPlugin(markers: () => readonly ChartMarker[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const { ctx } = u;
+        const { top, height } = u.bbox;
+        ctx.save();
+        ctx.strokeStyle = COLORS.marker;
+        ctx.fillStyle = COLORS.marker;
+        ctx.lineWidth = Math.max(1, devicePixelRatio);
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+        for (const marker of markers()) {
+          const x = Math.round(u.valToPos(marker.t / 1000, 'x', true));
+          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, top + height);
+          ctx.stroke();
+          ctx.fillText(marker.label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/** A uPlot chart sized to its container, re-created only when its shape changes. */
+abstract class TimeChart {
+  protected plot: uPlot | undefined;
+  protected markers: readonly ChartMarker[] = [];
+  readonly #container: HTMLElement;
+  readonly #empty: HTMLElement;
+
+  constructor(container: HTMLElement) {
+    this.#container = container;
+    this.#empty = h('p', { class: 'chart-empty', hidden: true });
+    container.after(this.#empty);
+    new ResizeObserver(() => this.plot?.setSize({ width: this.#width(), height: HEIGHT })).observe(container);
+  }
+
+  #width(): number {
+    return Math.max(200, this.#container.clientWidth);
+  }
+
+  protected abstract options(): Omit<uPlot.Options, 'width' | 'height'>;
+
+  protected render(data: Data, range: [number, number], emptyText: string | null): void {
+    if (!this.plot) {
+      this.plot = new uPlot(
+        {
+          ...this.options(),
+          width: this.#width(),
+          height: HEIGHT,
+          plugins: [markerPlugin(() => this.markers)],
+        },
+        data,
+        this.#container,
+      );
+    }
+    this.plot.batch(() => {
+      this.plot?.setData(data, false);
+      this.plot?.setScale('x', { min: range[0], max: range[1] });
+    });
+    this.#empty.hidden = emptyText === null;
+    this.#empty.textContent = emptyText ?? '';
+  }
+}
+
+const timeAxis: uPlot.Axis = { stroke: '#444', grid: { stroke: '#e4e4e4' }, ticks: { stroke: '#ccc' } };
+const valueAxis = (label: string): uPlot.Axis => ({
+  label,
+  stroke: '#444',
+  grid: { stroke: '#e4e4e4' },
+  ticks: { stroke: '#ccc' },
+  size: 48,
+});
+
+/** Warm instances, desired instances and the floor over time, with release markers. */
+export class CapacityChart extends TimeChart {
+  constructor(
+    container: HTMLElement,
+    private readonly summary: HTMLElement,
+  ) {
+    super(container);
+  }
+
+  protected options(): Omit<uPlot.Options, 'width' | 'height'> {
+    const stepped = uPlot.paths.stepped?.({ align: 1 });
+    return {
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, (max ?? 0) + 1)] } },
+      axes: [timeAxis, valueAxis('instances')],
+      series: [
+        {},
+        { label: 'warm', stroke: COLORS.warm, width: 2.5, ...(stepped ? { paths: stepped } : {}) },
+        {
+          label: 'desired',
+          stroke: COLORS.desired,
+          width: 1.5,
+          dash: [6, 4],
+          ...(stepped ? { paths: stepped } : {}),
+        },
+        { label: 'floor', stroke: COLORS.floor, width: 2, ...(stepped ? { paths: stepped } : {}) },
+      ],
+      legend: { show: true, live: false },
+      cursor: { drag: { x: false, y: false } },
+    };
+  }
+
+  update(metrics: MetricsResponse): void {
+    const points = metrics.capacity.points;
+    this.markers = metrics.markers;
+    const data: Data = [
+      points.map((p) => p.t / 1000),
+      points.map((p) => p.warm),
+      points.map((p) => p.desired),
+      points.map((p) => p.floor),
+    ];
+    this.render(
+      data,
+      [metrics.fromMs / 1000, metrics.toMs / 1000],
+      points.length === 0 ? 'No samples yet.' : null,
+    );
+    const last = points.at(-1);
+    this.summary.textContent = last
+      ? `${metrics.endpoint} at ${formatClock(last.t)}: ${last.warm ?? 'unknown'} warm, ${last.desired ?? 'unknown'} desired, floor ${last.floor ?? 'not set'}. ${metrics.markers.length} release marker(s) in view. Source: ${metrics.capacity.source}.`
+      : `${metrics.endpoint}: no capacity samples yet.`;
+  }
+}
+
+/** Invocation latency (average and p99) from CloudWatch's ModelLatency. */
+export class LatencyChart extends TimeChart {
+  constructor(
+    container: HTMLElement,
+    private readonly summary: HTMLElement,
+  ) {
+    super(container);
+  }
+
+  protected options(): Omit<uPlot.Options, 'width' | 'height'> {
+    return {
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.15)] } },
+      axes: [timeAxis, valueAxis('ms')],
+      series: [
+        {},
+        {
+          label: 'average ms',
+          stroke: COLORS.average,
+          width: 2,
+          spanGaps: false,
+          points: { show: true, size: 4 },
+        },
+        { label: 'p99 ms', stroke: COLORS.p99, width: 1.5, spanGaps: false, points: { show: true, size: 4 } },
+      ],
+      legend: { show: true, live: false },
+      cursor: { drag: { x: false, y: false } },
+    };
+  }
+
+  update(metrics: MetricsResponse): void {
+    this.markers = metrics.markers;
+    const range: [number, number] = [metrics.fromMs / 1000, metrics.toMs / 1000];
+    if (!metrics.latency.available) {
+      this.render([[], [], []], range, `Latency unavailable: ${metrics.latency.reason}`);
+      this.summary.textContent = `Latency unavailable: ${metrics.latency.reason}`;
+      return;
+    }
+    const points = metrics.latency.points;
+    this.render(
+      [points.map((p) => p.t / 1000), points.map((p) => p.averageMs), points.map((p) => p.p99Ms)],
+      range,
+      points.length === 0 ? 'No invocations in this window.' : null,
+    );
+    const last = points.at(-1);
+    const invocations = points.reduce((sum, p) => sum + (p.invocations ?? 0), 0);
+    this.summary.textContent = last
+      ? `${invocations} invocations in view; latest ${metrics.latency.periodSeconds}-second period at ${formatClock(last.t)}: average ${last.averageMs?.toFixed(1) ?? '—'} ms, p99 ${last.p99Ms?.toFixed(1) ?? '—'} ms.`
+      : 'No invocations in this window.';
+  }
+}
