@@ -183,7 +183,11 @@ function rolloutRequestSchema(mode: RolloutMode) {
       maxCapacity: positiveInt('instances').min(1, 'must be at least 1').optional(),
       startupTimeoutSeconds: seconds(60, 3600).default(600),
       modelDataDownloadTimeoutSeconds: seconds(60, 3600).default(600),
-      strategy: strategySchema.default({ type: 'all-at-once', ...STRATEGY_DEFAULTS }),
+      strategy: strategySchema.default({
+        type: 'all-at-once',
+        waitIntervalSeconds: STRATEGY_DEFAULTS.waitIntervalSeconds,
+        terminationWaitSeconds: STRATEGY_DEFAULTS.terminationWaitSeconds,
+      }),
       smoke: z
         .strictObject({
           latencyBudgetMs: z

@@ -50,9 +50,10 @@ function applyLambdaEnvironment(accountId: string): void {
     HOLDS_TABLE_NAME: CONTROL_PLANE_TABLES.holds.name,
     EXECUTION_ROLE_ARN: EXECUTION_ROLE_ARN(accountId),
     POWERTOOLS_SERVICE_NAME: 'warmgate',
-    // In-process Lambdas share the region's stdout: keep their structured logs to errors, and
+    // In-process Lambdas share the region's stdout: their failures are in the execution history,
+    // so their logs stay silent unless WARMGATE_DEBUG is set; and
     // skip EMF metric blobs that only CloudWatch Logs would turn into metrics.
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_LOG_LEVEL: process.env.WARMGATE_DEBUG ? 'DEBUG' : 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
   for (const [key, value] of Object.entries(environment)) process.env[key] ??= value;

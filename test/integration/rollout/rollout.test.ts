@@ -1,0 +1,288 @@
+import {
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeEndpointCommand,
+  DescribeModelCommand,
+  ListEndpointsCommand,
+} from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane-tables.js';
+import {
+  executionResult,
+  IMAGE,
+  rolloutRequest,
+  runCli,
+  type StackFixture,
+  startRollout,
+  startStackFixture,
+} from './stack-fixture.js';
+
+const SAGEMAKER_OPERATIONS = [
+  'CreateModel',
+  'CreateEndpointConfig',
+  'CreateEndpoint',
+  'DescribeEndpoint',
+  'DescribeEndpointConfig',
+  'UpdateEndpoint',
+];
+
+describe('rollout', () => {
+  let f: StackFixture;
+
+  beforeAll(async () => {
+    f = await startStackFixture();
+  });
+
+  afterAll(async () => {
+    if (process.env.DEBUG_REGION) console.log(f?.requestLog.filter((l) => !l.startsWith('200')).join('\n'));
+    await f?.close();
+  });
+
+  async function rollOut(endpoint: string, modelDir: string) {
+    const out = await executionResult(f, await startRollout(f, rolloutRequest(endpoint, modelDir)));
+    expect({ status: out.status, cause: out.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+    return out;
+  }
+
+  it('ends with 2 InService instances, a floor of 2 and a passed smoke test when started from the CLI', async () => {
+    const result = await runCli(f, [
+      'rollout',
+      '--endpoint',
+      'cli-fresh',
+      '--image',
+      IMAGE,
+      '--model-data',
+      `file://${f.modelV1}`,
+      '--wait',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const last = events.at(-1);
+    expect(last.event).toBe('succeeded');
+    expect(last.output.verification.smoke.map((s: { shape: string }) => s.shape).sort()).toEqual(
+      f.smokeShapes.map((s) => s.name).sort(),
+    );
+    expect(events.some((e) => e.event === 'progress' && e.state === 'VerifyCapacity')).toBe(true);
+
+    const endpoint = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'cli-fresh' }));
+    expect(endpoint.EndpointStatus).toBe('InService');
+    expect(endpoint.ProductionVariants?.[0]?.CurrentInstanceCount).toBe(2);
+    const targets = await f.scaling.send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceIds: ['endpoint/cli-fresh/variant/AllTraffic'],
+      }),
+    );
+    expect(targets.ScalableTargets?.[0]?.MinCapacity).toBe(2);
+    const policies = await f.scaling.send(
+      new DescribeScalingPoliciesCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceId: 'endpoint/cli-fresh/variant/AllTraffic',
+      }),
+    );
+    expect(
+      policies.ScalingPolicies?.[0]?.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification
+        ?.PredefinedMetricType,
+    ).toBe('SageMakerVariantConcurrentRequestsPerModelHighResolution');
+  });
+
+  it('serves every request from a warm instance while an update rolls out', async () => {
+    await rollOut('blue-green', f.modelV1);
+    const readyAt = new Map<string, number>();
+    const track = () => {
+      for (const endpoint of f.stack.region.hosting.snapshot()) {
+        for (const fleet of endpoint.fleets) {
+          for (const instance of fleet.instances) {
+            if (instance.readyAt && !readyAt.has(instance.id))
+              readyAt.set(instance.id, Date.parse(instance.readyAt));
+          }
+        }
+      }
+    };
+    track();
+    const unsubscribe = f.stack.region.hosting.subscribe(track);
+
+    const served: Array<{ ok: boolean; startedAt: number; instance: string | undefined; error?: string }> =
+      [];
+    let updating = true;
+    const client = async () => {
+      while (updating) {
+        const startedAt = Date.now();
+        let instance: string | undefined;
+        const command = new InvokeEndpointCommand({
+          EndpointName: 'blue-green',
+          ContentType: 'application/json',
+          Body: JSON.stringify({ query: 'a dark fantasy revenge story', topK: 3 }),
+        });
+        command.middlewareStack.add(
+          (next) => async (args) => {
+            const out = await next(args);
+            instance = (out.response as { headers: Record<string, string> }).headers[
+              'x-warmgate-instance-id'
+            ];
+            return out;
+          },
+          { step: 'deserialize' },
+        );
+        try {
+          await f.runtime.send(command);
+          served.push({ ok: true, startedAt, instance });
+        } catch (error) {
+          served.push({ ok: false, startedAt, instance, error: String(error) });
+        }
+      }
+    };
+    const clients = [client(), client()];
+    await rollOut('blue-green', f.modelV2);
+    updating = false;
+    await Promise.all(clients);
+    unsubscribe();
+    track();
+
+    expect(served.length).toBeGreaterThan(20);
+    expect(served.filter((r) => !r.ok)).toEqual([]);
+    const cold = served.filter((r) => {
+      const ready = r.instance ? readyAt.get(r.instance) : undefined;
+      return ready === undefined || ready > r.startedAt;
+    });
+    expect(cold).toEqual([]);
+    // Both generations served: the test really spanned the cutover.
+    expect(new Set(served.map((r) => r.instance)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails with a clear cause, keeps the old fleet serving and releases the lock when the new model is broken', async () => {
+    await rollOut('broken-update', f.modelV1);
+    const before = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'broken-update' }));
+    const out = await executionResult(
+      f,
+      await startRollout(f, rolloutRequest('broken-update', f.brokenModel)),
+    );
+    expect(out.status).toBe('FAILED');
+    expect(out.error).toBe('DeploymentFailedError');
+    expect(out.cause).toMatch(/rolled the update back|ping health check/);
+
+    const after = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'broken-update' }));
+    expect(after.EndpointStatus).toBe('InService');
+    expect(after.EndpointConfigName).toBe(before.EndpointConfigName);
+    expect(after.FailureReason).toMatch(/ping/);
+    const answer = await f.runtime.send(
+      new InvokeEndpointCommand({
+        EndpointName: 'broken-update',
+        ContentType: 'application/json',
+        Body: JSON.stringify({ query: 'volleyball', topK: 1 }),
+      }),
+    );
+    expect(answer.$metadata.httpStatusCode).toBe(200);
+    const lock = await f.dynamodb.send(
+      new GetItemCommand({
+        TableName: CONTROL_PLANE_TABLES.locks.name,
+        Key: { endpointName: { S: 'broken-update' } },
+      }),
+    );
+    expect(lock.Item).toBeUndefined();
+  });
+
+  it('succeeds when 30% of SageMaker calls are throttled', async () => {
+    const logStart = f.requestLog.length;
+    for (const operation of SAGEMAKER_OPERATIONS) f.stack.region.faults.throttle(operation, 0.3);
+    try {
+      await rollOut('throttled', f.modelV1);
+    } finally {
+      f.stack.region.faults.clear();
+    }
+    const throttled = f.requestLog.slice(logStart).filter((line) => /^400 SageMaker\./.test(line));
+    expect(throttled.length).toBeGreaterThan(0);
+  });
+
+  it('lets exactly one of two concurrent rollouts on one endpoint proceed', async () => {
+    await rollOut('contended', f.modelV1);
+    // A two-minute bake (12 s at this region's time scale) keeps the winner's update running far
+    // longer than the loser's limited wait for the lock, as a real GPU rollout would.
+    const baking = { strategy: { type: 'all-at-once', waitIntervalSeconds: 120 } };
+    const [a, b] = await Promise.all([
+      startRollout(f, rolloutRequest('contended', f.modelV2, baking)),
+      startRollout(
+        f,
+        rolloutRequest('contended', f.modelV1, { ...baking, instanceCount: 3, maxCapacity: 4 }),
+      ),
+    ]);
+    const results = await Promise.all([executionResult(f, a), executionResult(f, b)]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual(['FAILED', 'SUCCEEDED']);
+    const loser = results.find((r) => r.status === 'FAILED');
+    const winner = results.find((r) => r.status === 'SUCCEEDED');
+    expect(loser?.error).toBe('LockBusyError');
+    expect(loser?.cause).toMatch(/locked by arn:aws:states:.*execution/);
+    // Failing fast: the loser gave up while the winner was still rolling out.
+    expect(loser?.stopDate?.getTime()).toBeLessThan(winner?.stopDate?.getTime() ?? 0);
+  });
+
+  it('retries a Lambda that crashed after doing its work, without creating anything twice', async () => {
+    const logStart = f.requestLog.length;
+    f.stack.controlPlane.functions.crashAfterRun('warmgate-create-or-update', 1);
+    const arn = await startRollout(f, rolloutRequest('crash-retry', f.modelV1));
+    const out = await executionResult(f, arn);
+    expect(out.status).toBe('SUCCEEDED');
+    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    const crashes = history.events?.filter(
+      (e) =>
+        e.type === 'LambdaFunctionFailed' &&
+        e.lambdaFunctionFailedEventDetails?.error === 'Runtime.ExitError',
+    );
+    expect(crashes).toHaveLength(1);
+
+    const { deployment } = JSON.parse(out.output ?? '{}') as { deployment: { modelName: string } };
+    const model = await f.sagemaker.send(new DescribeModelCommand({ ModelName: deployment.modelName }));
+    expect(model.PrimaryContainer?.Image).toBe(IMAGE);
+    const calls = f.requestLog.slice(logStart);
+    const created = (op: string) => calls.filter((line) => line.startsWith(`200 SageMaker.${op} `)).length;
+    expect({
+      models: created('CreateModel'),
+      configs: created('CreateEndpointConfig'),
+      endpoints: created('CreateEndpoint'),
+    }).toEqual({
+      models: 1,
+      configs: 1,
+      endpoints: 1,
+    });
+  });
+
+  it('exits 2 and creates nothing when the input is invalid', async () => {
+    const before = await f.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: f.stack.controlPlane.stateMachineArns.rollout }),
+    );
+    const result = await runCli(f, [
+      'rollout',
+      '--endpoint',
+      'bad_name!',
+      '--image',
+      IMAGE,
+      '--model-data',
+      `file://${f.modelV1}`,
+      '--min',
+      '1',
+      '--instance-type',
+      'ml.bogus.huge',
+      '--wait',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/endpoint:/);
+    expect(result.stderr).toMatch(/minCapacity: must be at least 2/);
+    expect(result.stderr).toMatch(/instanceType: unknown instance type/);
+    const after = await f.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: f.stack.controlPlane.stateMachineArns.rollout }),
+    );
+    expect(after.executions?.length).toBe(before.executions?.length);
+    const endpoints = await f.sagemaker.send(new ListEndpointsCommand({}));
+    expect(endpoints.Endpoints?.map((e) => e.EndpointName)).not.toContain('bad_name!');
+  });
+});
