@@ -45,24 +45,49 @@ function sendEmpty(res: ServerResponse, status: number): void {
   res.end();
 }
 
-function tooLarge(req: IncomingMessage, res: ServerResponse, max: number): void {
-  // Closing the connection is the only way not to read the rest of an oversized body.
-  res.setHeader('Connection', 'close');
-  send(
-    res,
-    413,
-    JSON.stringify({
+/** How much of an oversized body is read and discarded so that the client sees its 413. */
+const LINGER_BYTES = 8 * 1024 * 1024;
+const LINGER_MS = 5_000;
+
+/**
+ * Answers 413. Node closes the connection as soon as a `Connection: close` response is sent, and
+ * a client still uploading then gets EPIPE/ECONNRESET instead of the 413. So the rest of the body
+ * is read and dropped first, within a bound; past the bound, the 413 goes out and the socket is cut.
+ */
+function tooLarge(req: IncomingMessage, res: ServerResponse, max: number, alreadyRead: number): void {
+  let discarded = alreadyRead;
+  let answered = false;
+  const answer = (cutAfter: boolean) => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    res.setHeader('Connection', 'close');
+    const body = {
       error: { code: 'PAYLOAD_TOO_LARGE', message: `body exceeds ${max} bytes`, field: 'body' },
-    }),
-  );
-  res.on('finish', () => req.destroy());
+    };
+    send(res, 413, JSON.stringify(body));
+    if (cutAfter) res.on('finish', () => req.destroy());
+  };
+  const timer = setTimeout(() => answer(true), LINGER_MS);
+  timer.unref();
+  if (req.readableEnded || discarded > LINGER_BYTES) {
+    answer(true);
+    return;
+  }
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) answer(true);
+  });
+  req.on('end', () => answer(false));
+  req.on('error', () => answer(true));
+  req.resume();
 }
 
 /** Reads the body up to `max` bytes; resolves undefined after answering 413 itself. */
 function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
-    tooLarge(req, res, max);
+    tooLarge(req, res, max, declared > LINGER_BYTES ? declared : 0);
     return Promise.resolve(undefined);
   }
   return new Promise((resolve) => {
@@ -74,8 +99,8 @@ function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promi
       size += chunk.length;
       if (size > max) {
         done = true;
-        req.pause();
-        tooLarge(req, res, max);
+        chunks.length = 0;
+        tooLarge(req, res, max, size);
         resolve(undefined);
         return;
       }

@@ -36,6 +36,20 @@ const PHRASE_WEIGHT = 1.5;
 const TITLE_WORD_WEIGHT = 1;
 const TITLE_PHRASE_WEIGHT = 1.5;
 
+/**
+ * Title words that are everyday English: "next" must not mean Boruto: Naruto Next Generations,
+ * nor "time" Takopi. Those titles are still found through their bigrams ("death note").
+ */
+const COMMON_TITLE_WORDS = new Set(
+  `ace angel attack baby ball basket beat beginning beyond box boy bride brides cant cells chan closed
+  code comes cross dance days dead death delicious diary diaries drop eat evil fish flowers force
+  giant girl golden goodbye goodnight hair hands hard high home host human hunter initial inner keep
+  kill killing kiss last liar lie lightning lion lock lone major march mission mobile next note off
+  online orange origin original people period pop psycho real red rising rock rose run san shell
+  silent silver sin skip snow solo son special spice spoon steps stone stray suit sweetness tail
+  teacher time touch tour voice welcome white work yesterday zero`.split(/\s+/),
+);
+
 export interface ExampleModel {
   readonly model: Uint8Array;
   readonly catalog: CatalogFile;
@@ -138,7 +152,7 @@ function embeddings(
   catalog.forEach((entry, i) => {
     for (const name of [entry.title, ...entry.aka]) {
       for (const t of tokens(name)) {
-        if (keywordTokens.has(t) || t.length < 3 || /^\d+$/.test(t)) continue;
+        if (keywordTokens.has(t) || COMMON_TITLE_WORDS.has(t) || t.length < 3 || /^\d+$/.test(t)) continue;
         const set = owners.get(t) ?? new Set<number>();
         set.add(i);
         owners.set(t, set);
