@@ -9,6 +9,7 @@ import {
   WarmgateError,
 } from '../../core/errors.js';
 import { MIN_FLOOR } from '../../core/floor.js';
+import { planPrewarm } from '../../core/prewarm/prewarm-plan.js';
 import { planRollout, type SmokeShape } from '../../core/rollout/rollout-plan.js';
 import type { RolloutMode } from '../../core/rollout-request.js';
 import { parseOrThrow } from '../../core/validation.js';
@@ -278,7 +279,7 @@ async function prewarmInput(deps: DashboardApiDeps, body: PrewarmBody) {
   }
   const nowMs = deps.now();
   const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return {
+  const input = {
     endpoint: body.endpoint,
     ...(variant ? { variant: variant.name } : {}),
     windowId: `dashboard-${stamp}`,
@@ -289,6 +290,10 @@ async function prewarmInput(deps: DashboardApiDeps, body: PrewarmBody) {
     baseFloor: floor,
     ...(variant?.max ? { maxCapacity: Math.max(variant.max, body.minCapacity) } : {}),
   };
+  // The state machine's first step runs this same check; running it here refuses a bad window
+  // before an execution exists.
+  planPrewarm(input);
+  return input;
 }
 
 async function metrics(deps: DashboardApiDeps, query: URLSearchParams): Promise<MetricsResponse> {

@@ -5,7 +5,7 @@ import { buildDashboard } from '../../dashboard/build.js';
 import { ApplicationAutoScalingVariantScaling } from '../../functions/adapters/application-auto-scaling-variant-scaling.js';
 import { SageMakerEndpointHost } from '../../functions/adapters/sagemaker-endpoint-host.js';
 import { CapacitySampler } from '../../functions/dashboard-api/capacity-history.js';
-import { createDashboardApi } from '../../functions/dashboard-api/dashboard-api.js';
+import { createDashboardApi, type DashboardApiDeps } from '../../functions/dashboard-api/dashboard-api.js';
 import {
   type EndpointSummaryDeps,
   type InstanceProbe,
@@ -62,21 +62,24 @@ export function hostingProbe(hosting: Hosting): InstanceProbe {
   };
 }
 
-/**
- * Serves the dashboard from a local region: builds the page (or reuses the cached build),
- * registers the page and its API on the region's port, and starts sampling capacity for the
- * chart. Every `/api/*` request must carry `Authorization: Bearer <token>`.
- * Everything it starts ends with the region.
- */
-export async function installDashboard(
-  stack: { readonly region: LocalRegion },
-  options: DashboardOptions = {},
-): Promise<InstalledDashboard> {
-  const { region } = stack;
-  const token = options.token ?? randomBytes(24).toString('base64url');
-  const build = await buildDashboard(options.pageDir ? { outDir: options.pageDir } : {});
-  const assets = await readPageAssets(build.dir);
+/** The dashboard's dependencies aimed at a local region, and how to end what they hold. */
+export interface LocalDashboardDeps {
+  /** Everything but the page and the token check, which differ between the Lambda and the region. */
+  readonly deps: Omit<DashboardApiDeps, 'assets' | 'authorize'>;
+  readonly sampler: CapacitySampler;
+  /** Stops sampling and destroys the SDK clients. */
+  close(): Promise<void>;
+}
 
+/**
+ * The dashboard API's dependencies for a local region: real SDK clients aimed at `region.url`,
+ * the hosting view as the per-instance /ping probe, and an in-memory capacity sampler (not yet
+ * started). Tests use it to drive the Lambda handler against the region.
+ */
+export function localDashboardDeps(
+  region: LocalRegion,
+  options: Pick<DashboardOptions, 'calendarPath' | 'sampleIntervalMs' | 'log'> = {},
+): LocalDashboardDeps {
   const clients = localClients(region.url);
   const sfn = new SFNClient(localClientConfig(region.url));
   const endpoints: EndpointSummaryDeps = {
@@ -92,33 +95,55 @@ export async function installDashboard(
     now: Date.now,
     onError: (error) => options.log?.(`dashboard: capacity sample failed: ${(error as Error).message}`),
   });
-  const onUnexpected = (error: unknown) =>
-    options.log?.(
-      `dashboard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
+  return {
+    deps: {
+      mode: 'local',
+      endpoints,
+      executions: new ExecutionTracker(sfn),
+      capacityHistory: sampler,
+      latency: new CloudWatchLatencySource(clients.cloudwatch),
+      // The local region keeps one-second metric buckets, so a short period shows a test's traffic.
+      latencyPeriodSeconds: 10,
+      calendar: options.calendarPath ? calendarFile(options.calendarPath) : undefined,
+      smokeShapes: (modelDataUrl) => smokeShapesFor({ modelData: modelDataUrl }),
+      now: Date.now,
+      onUnexpected: (error) =>
+        options.log?.(
+          `dashboard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+    },
+    sampler,
+    async close() {
+      await sampler.stop();
+      sfn.destroy();
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
 
+/**
+ * Serves the dashboard from a local region: builds the page (or reuses the cached build),
+ * registers the page and its API on the region's port, and starts sampling capacity for the
+ * chart. Every `/api/*` request must carry `Authorization: Bearer <token>`.
+ * Everything it starts ends with the region.
+ */
+export async function installDashboard(
+  stack: { readonly region: LocalRegion },
+  options: DashboardOptions = {},
+): Promise<InstalledDashboard> {
+  const { region } = stack;
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const build = await buildDashboard(options.pageDir ? { outDir: options.pageDir } : {});
+  const assets = await readPageAssets(build.dir);
+  const local = localDashboardDeps(region, options);
   const api = createDashboardApi({
-    mode: 'local',
-    endpoints,
-    executions: new ExecutionTracker(sfn),
-    capacityHistory: sampler,
-    latency: new CloudWatchLatencySource(clients.cloudwatch),
-    // The local region keeps one-second metric buckets, so a short period shows a test's traffic.
-    latencyPeriodSeconds: 10,
-    calendar: options.calendarPath ? calendarFile(options.calendarPath) : undefined,
+    ...local.deps,
     assets,
     authorize: (request) => bearerMatches(request.headers.authorization, token),
-    smokeShapes: (modelDataUrl) => smokeShapesFor({ modelData: modelDataUrl }),
-    now: Date.now,
-    onUnexpected,
   });
-  region.register(createDashboardService(api, onUnexpected));
-  sampler.start();
-  region.onClose(async () => {
-    await sampler.stop();
-    sfn.destroy();
-    for (const client of Object.values(clients)) client.destroy();
-  });
+  region.register(createDashboardService(api, local.deps.onUnexpected));
+  local.sampler.start();
+  region.onClose(() => local.close());
   return {
     url: `${region.url}/?token=${encodeURIComponent(token)}`,
     token,
