@@ -15,6 +15,22 @@ const COLORS = {
 
 type Data = uPlot.AlignedData;
 
+/** The shortest span a chart shows, so a region started a minute ago does not draw a sliver. */
+const MIN_SPAN_MS = 2 * 60_000;
+
+/**
+ * The time range to draw, in seconds: the asked-for window, narrowed to start at the first data
+ * (but never under {@link MIN_SPAN_MS}), with a sixth of the span ahead of now for upcoming markers.
+ */
+export function visibleRange(
+  metrics: MetricsResponse,
+  firstMs: number | undefined,
+  nowMs: number,
+): [number, number] {
+  const from = Math.max(metrics.fromMs, Math.min(firstMs ?? metrics.fromMs, nowMs - MIN_SPAN_MS));
+  return [from / 1000, (nowMs + (nowMs - from) / 6) / 1000];
+}
+
 /** Draws the release markers as labelled vertical lines over the plot area. */
 function markerPlugin(markers: () => readonly ChartMarker[]): uPlot.Plugin {
   return {
@@ -47,6 +63,7 @@ function markerPlugin(markers: () => readonly ChartMarker[]): uPlot.Plugin {
 abstract class TimeChart {
   protected plot: uPlot | undefined;
   protected markers: readonly ChartMarker[] = [];
+  #range: [number, number] = [0, 1];
   readonly #container: HTMLElement;
   readonly #empty: HTMLElement;
 
@@ -64,10 +81,14 @@ abstract class TimeChart {
   protected abstract options(): Omit<uPlot.Options, 'width' | 'height'>;
 
   protected render(data: Data, range: [number, number], emptyText: string | null): void {
+    this.#range = range;
     if (!this.plot) {
+      const options = this.options();
       this.plot = new uPlot(
         {
-          ...this.options(),
+          ...options,
+          // Ranged by a function rather than setScale, so every auto-range keeps the window.
+          scales: { ...options.scales, x: { time: true, range: () => this.#range } },
           width: this.#width(),
           height: HEIGHT,
           plugins: [markerPlugin(() => this.markers)],
@@ -75,11 +96,9 @@ abstract class TimeChart {
         data,
         this.#container,
       );
+    } else {
+      this.plot.setData(data);
     }
-    this.plot.batch(() => {
-      this.plot?.setData(data, false);
-      this.plot?.setScale('x', { min: range[0], max: range[1] });
-    });
     this.#empty.hidden = emptyText === null;
     this.#empty.textContent = emptyText ?? '';
   }
@@ -106,7 +125,7 @@ export class CapacityChart extends TimeChart {
   protected options(): Omit<uPlot.Options, 'width' | 'height'> {
     const stepped = uPlot.paths.stepped?.({ align: 1 });
     return {
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, (max ?? 0) + 1)] } },
+      scales: { y: { range: (_u, _min, max) => [0, Math.max(4, (max ?? 0) + 1)] } },
       axes: [timeAxis, valueAxis('instances')],
       series: [
         {},
@@ -157,7 +176,7 @@ export class LatencyChart extends TimeChart {
 
   protected options(): Omit<uPlot.Options, 'width' | 'height'> {
     return {
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.15)] } },
+      scales: { y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.15)] } },
       axes: [timeAxis, valueAxis('ms')],
       series: [
         {},
@@ -177,7 +196,9 @@ export class LatencyChart extends TimeChart {
 
   update(metrics: MetricsResponse): void {
     this.markers = metrics.markers;
-    const range: [number, number] = [metrics.fromMs / 1000, metrics.toMs / 1000];
+    // Same x range as the capacity chart, so the two line up one above the other.
+    const capacity = metrics.capacity.points;
+    const range = visibleRange(metrics, capacity[0]?.t, capacity.at(-1)?.t ?? Date.now());
     if (!metrics.latency.available) {
       this.render([[], [], []], range, `Latency unavailable: ${metrics.latency.reason}`);
       this.summary.textContent = `Latency unavailable: ${metrics.latency.reason}`;
