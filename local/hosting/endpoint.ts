@@ -206,8 +206,8 @@ export class HostedEndpoint {
   /**
    * Starts a blue/green update to `plan`.
    *
-   * @throws ConflictError when the endpoint is not InService.
-   * @throws ValidationError when `plan` is the current config or the traffic policy does not fit.
+   * @throws ConflictError when the endpoint is not InService or `plan` is its current config.
+   * @throws ValidationError when the traffic policy does not fit the new fleet.
    */
   beginUpdate(
     plan: ConfigPlan,
@@ -216,12 +216,9 @@ export class HostedEndpoint {
   ): void {
     this.#requireInService();
     if (plan.configName === this.current.configName) {
-      throw new ValidationError([
-        {
-          field: 'EndpointConfigName',
-          message: `Cannot update endpoint "${this.arn}" to its current endpoint configuration "${plan.configName}"; create a new EndpointConfig.`,
-        },
-      ]);
+      throw new ConflictError(
+        `Cannot update endpoint "${this.arn}" to its current endpoint configuration "${plan.configName}"; create a new EndpointConfig.`,
+      );
     }
     const retained = (variant: VariantPlan) => {
       const old = this.current.variants.get(variant.variantName);

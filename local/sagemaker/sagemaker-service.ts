@@ -328,8 +328,7 @@ export function createSageMakerService(deps: SageMakerDeps): JsonTargetService {
           return before && (!after || after.instanceType !== before.plan.instanceType);
         });
         if (blocked.length > 0) {
-          throw ValidationError.field(
-            'EndpointConfigName',
+          throw new ConflictError(
             `The variant(s) "[${blocked.join(', ')}]" must be deregistered as scalable targets with AWS Application Auto Scaling before they can be removed or have their instance type updated.`,
           );
         }

@@ -1,5 +1,3 @@
-import { cpSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateEndpointCommand,
@@ -25,14 +23,10 @@ import {
 } from './region-fixture.js';
 
 let fx: RegionFixture;
-let brokenModelDir: string;
 
 // 0.05 turns SageMaker's 60 s minimum startup health-check timeout into 3 s.
 beforeAll(async () => {
   fx = await startFixture({ timeScale: 0.05 });
-  brokenModelDir = join(fx.modelDir, '..', 'broken-model');
-  cpSync(fx.modelDir, brokenModelDir, { recursive: true });
-  writeFileSync(join(brokenModelDir, 'model.onnx'), 'not an onnx graph');
 });
 
 afterAll(async () => {
@@ -73,7 +67,7 @@ async function createBrokenModel(name: string): Promise<void> {
       ModelName: name,
       PrimaryContainer: {
         Image: IMAGE,
-        ModelDataUrl: `file://${brokenModelDir}`,
+        ModelDataUrl: `file://${fx.brokenModelDir}`,
         Environment: { WARMGATE_FAIL_GRACE_MS: '0' },
       },
     }),

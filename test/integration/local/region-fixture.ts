@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
@@ -25,6 +25,8 @@ export const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/warmgate-cont
 export interface RegionFixture {
   readonly region: LocalRegion;
   readonly modelDir: string;
+  /** A copy of the example model whose model.onnx is garbage: its container exits at load. */
+  readonly brokenModelDir: string;
   readonly sagemaker: SageMakerClient;
   readonly runtime: SageMakerRuntimeClient;
   readonly scaling: ApplicationAutoScalingClient;
@@ -40,6 +42,9 @@ export async function startFixture(options: RegionOptions = {}): Promise<RegionF
   const workDir = mkdtempSync(join(tmpdir(), 'warmgate-test-'));
   const modelDir = join(workDir, 'model');
   await writeExampleModel(modelDir);
+  const brokenModelDir = join(workDir, 'broken-model');
+  cpSync(modelDir, brokenModelDir, { recursive: true });
+  writeFileSync(join(brokenModelDir, 'model.onnx'), 'not an onnx graph');
   const region = await startRegion({
     provisioningDelayMs: 50,
     pingIntervalMs: 250,
@@ -62,6 +67,7 @@ export async function startFixture(options: RegionOptions = {}): Promise<RegionF
   return {
     region,
     modelDir,
+    brokenModelDir,
     ...clients,
     cliEnv: {
       ...process.env,
@@ -165,14 +171,27 @@ export async function eventually<T>(
   }
 }
 
-/** Runs the AWS CLI with the fixture's environment. */
-export function aws(fixture: RegionFixture, args: readonly string[]) {
-  const result = spawnSync('aws', [...args, '--output', 'json'], {
-    env: fixture.cliEnv,
-    encoding: 'utf8',
-    timeout: 120_000,
+/**
+ * Runs the AWS CLI with the fixture's environment. Asynchronous on purpose: the region runs in
+ * this process, so a synchronous spawn would block the very server the CLI is calling.
+ */
+export function aws(
+  fixture: RegionFixture,
+  args: readonly string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('aws', [...args, '--output', 'json'], { env: fixture.cliEnv, timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** True when a process with `pid` exists. */
