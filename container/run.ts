@@ -17,6 +17,7 @@ import type { LoadReport, ModelBackend } from './backend.js';
 import type { ContainerConfig } from './config.js';
 import { createInvoke } from './invocation.js';
 import type { Logger } from './log.js';
+import { loopbackInvoke } from './loopback-invoke.js';
 import { type Phase, ReadinessGate } from './readiness.js';
 import { OnnxRecommenderBackend } from './recommender/onnx-backend.js';
 import { createContainerServer } from './server.js';
@@ -158,13 +159,14 @@ export async function runContainer(
       log('info', 'model-loaded', { sessionCreateMs: loadReport.sessionCreateMs, ...loadReport.details });
       if (args.warmup !== 'none') {
         gate.enter('warming');
-        await runWarmup(manifest, invoke, {
+        const loopback = loopbackInvoke(port, args.host);
+        await runWarmup(manifest, loopback.invoke, {
           mode: args.warmup,
           now,
           signal: warmupAbort.signal,
           report: warmup,
           onShapeDone: (shape) => log('info', 'shape-warm', { ...shape }),
-        });
+        }).finally(loopback.close);
         if (warmupAbort.signal.aborted) return gate.phase;
       }
       gate.enter('ready');
