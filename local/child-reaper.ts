@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
  * It ignores SIGINT/SIGTERM/SIGHUP, so a Ctrl-C to the terminal's process group cannot kill the
  * watchdog before the region has had its chance to end the children itself.
  */
+// dash (Debian's sh) rejects `kill -- -PGID`; `kill -TERM -PGID` is the portable spelling.
 const WATCHDOG = `
 trap '' INT TERM HUP
 groups=" "
@@ -17,9 +18,9 @@ while read -r op id; do
   esac
 done
 [ -z "$(printf '%s' "$groups" | tr -d ' ')" ] && exit 0
-for g in $groups; do kill -TERM -- "-$g" 2>/dev/null; done
+for g in $groups; do kill -TERM "-$g" 2>/dev/null; done
 sleep 2
-for g in $groups; do kill -KILL -- "-$g" 2>/dev/null; done
+for g in $groups; do kill -KILL "-$g" 2>/dev/null; done
 exit 0
 `;
 
