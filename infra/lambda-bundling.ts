@@ -43,6 +43,11 @@ export function lambdaBundling(metafile = false): BundlingOptions {
     target: 'node24',
     // Prefer the ES module builds of dependencies: esbuild can tree-shake those, not CommonJS.
     mainFields: ['module', 'main'],
+    // esbuild escapes every non-ASCII character as \uXXXX by default; zod's error-message locales
+    // (Hebrew, Russian, Tamil, …) grow by a third that way. Node reads source files as UTF-8.
+    // Passed as a raw argument: aws-cdk-lib 2.276 accepts the `charset` option but never hands
+    // it to esbuild.
+    esbuildArgs: { '--charset': 'utf8' },
     bundleAwsSDK: true,
     externalModules: [],
     metafile,

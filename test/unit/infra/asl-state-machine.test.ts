@@ -59,7 +59,8 @@ describe('AslStateMachine', () => {
     );
   });
 
-  it('substitutes each function ARN and may invoke exactly those functions', () => {
+  // A CDK synth: a few seconds on a loaded 2-core machine, beyond the unit default of 5 s.
+  it('substitutes each function ARN and may invoke exactly those functions', { timeout: 30_000 }, () => {
     const template = Template.fromStack(Stack.of(machine(['AFunctionArn', 'BFunctionArn'])));
     const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {

@@ -1,0 +1,288 @@
+/**
+ * Lambda bundles: the minified size and the cold module init of every warmgate Lambda, measured on
+ * the bundles the CDK stack stages for deployment (not a re-creation of them), against a naive
+ * baseline. Targets (issue 4): each bundle <= 400 KB minified, module init <= 120 ms.
+ *
+ *   node --import tsx bench/lambda-bundles.ts [--runs 9]
+ *
+ * - size: `index.mjs` as staged in the cloud assembly, plus its deflated size (what the zip holds);
+ * - init: a fresh `node` process per run, with only the Lambda's environment, timing
+ *   `await import(bundle)` (parse, evaluate, construct SDK clients); the median of the runs;
+ * - attribution: esbuild's metafile of the same bundle, bytes per package, to name what dominates;
+ * - what-if: the same handler bundled with a proposed change applied in memory (WHAT_IFS below),
+ *   to put a number on each remedy before anyone edits functions/ or core/;
+ * - baseline: every handler in one bundle, esbuild's defaults for Node (CommonJS builds of
+ *   dependencies first), the way a first attempt bundles a Lambda package.
+ *
+ * This machine is x86-64 with Node 20; Lambda runs the bundles on arm64 with Node 24, so the init
+ * numbers compare bundles with each other, not with a production cold start.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { deflateRawSync } from 'node:zlib';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { LAMBDA_RUNTIME, lambdaBundling, REPO_ROOT } from '../infra/lambda-bundling.js';
+import { readTemplate, stagedLambdaBundles } from '../infra/synthesized-assets.js';
+import { buildWarmgateApp } from '../infra/warmgate-app.js';
+
+const run = promisify(execFile);
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
+const TARGETS = { maxBundleKiB: 400, maxInitMs: 120 };
+const KiB = 1024;
+
+interface BundleMeasure {
+  readonly kib: number;
+  readonly deflatedKiB: number;
+  readonly initMs: { readonly median: number; readonly min: number; readonly max: number };
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** `await import(bundle)` timed inside a fresh process whose environment is only `env`. */
+async function initTimes(bundle: string, env: Record<string, string>): Promise<number[]> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  // One discarded run first: it pays for reading the file into the page cache, which a Lambda
+  // cold start pays when it unpacks the zip, not when it imports the module.
+  for (let i = 0; i <= RUNS; i += 1) {
+    const { stdout } = await run(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env },
+    }).catch((error: { stderr?: string }) => {
+      const lines = (error.stderr ?? '').split('\n').filter((line) => /Error/.test(line));
+      throw new Error(`importing ${bundle} failed: ${lines[0] ?? 'no output'}`);
+    });
+    if (i > 0) times.push(Number(stdout));
+  }
+  return times;
+}
+
+async function measure(bundle: string, env: Record<string, string>): Promise<BundleMeasure> {
+  const bytes = readFileSync(bundle);
+  const times = await initTimes(bundle, env);
+  return {
+    kib: round(bytes.length / KiB),
+    deflatedKiB: round(deflateRawSync(bytes).length / KiB),
+    initMs: { median: round(median(times)), min: round(Math.min(...times)), max: round(Math.max(...times)) },
+  };
+}
+
+/** Output bytes per npm package (or first-party folder), largest first. */
+function attribution(metafile: Metafile, top = 6): Array<{ source: string; kib: number }> {
+  const bySource = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+      const source = pkg ?? `${path.split('/')[0]}/ (first-party)`;
+      bySource.set(source, (bySource.get(source) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bySource.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([source, bytes]) => ({ source, kib: round(bytes / KiB) }));
+}
+
+/** The stack's bundling options (infra/lambda-bundling.ts) as esbuild build options. */
+function stackBuildOptions(): BuildOptions {
+  const options = lambdaBundling();
+  const { '--charset': charset, ...otherArgs } = options.esbuildArgs ?? {};
+  if (Object.keys(otherArgs).length > 0) {
+    throw new Error(
+      `translate these esbuild arguments for the what-if builds: ${Object.keys(otherArgs).join(', ')}`,
+    );
+  }
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: options.target ?? 'node24',
+    minify: options.minify ?? false,
+    ...(options.mainFields ? { mainFields: options.mainFields } : {}),
+    ...(charset === 'utf8' ? { charset: 'utf8' as const } : {}),
+    external: options.externalModules ?? [],
+    logLevel: 'silent',
+  };
+}
+
+/** The what-if rewrite: esbuild can drop unused parts of a namespace import, not of the `z` object. */
+const zodNamespaceImport: Plugin = {
+  name: 'zod-namespace-import',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\/(core|functions)\/.*\.ts$/ }, (args) => {
+      if (relative(REPO_ROOT, args.path).startsWith('node_modules')) return undefined;
+      const source = readFileSync(args.path, 'utf8').replace(
+        /import \{ z \} from 'zod';/g,
+        "import * as z from 'zod';",
+      );
+      return { contents: source, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * The what-if: the SDK's default credential chain (SSO, INI profiles, web identity, IMDS, … with
+ * the STS/SSO/sign-in clients they need) replaced by the environment provider alone, which is the
+ * one a Lambda function ever uses: the runtime sets AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN.
+ */
+const envCredentialsOnly: Plugin = {
+  name: 'env-credentials-only',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'env-credentials-only',
+      namespace: 'what-if',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'what-if' }, () => ({
+      contents:
+        "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = (init) => fromEnv(init);",
+      resolveDir: REPO_ROOT,
+      loader: 'js',
+    }));
+  },
+};
+
+/** Bundles of the same handler with a proposed change applied in memory (nothing is edited). */
+const WHAT_IFS: ReadonlyArray<{ key: string; change: string; plugins: Plugin[] }> = [
+  {
+    key: 'zodNamespaceImport',
+    change: "core/ and functions/ write `import * as z from 'zod'` instead of `import { z } from 'zod'`",
+    plugins: [zodNamespaceImport],
+  },
+  {
+    key: 'zodNamespaceImportAndEnvCredentials',
+    change:
+      'as above, and the SDK clients get the environment credential provider instead of the default chain',
+    plugins: [zodNamespaceImport, envCredentialsOnly],
+  },
+];
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'warmgate-bundles-'));
+  try {
+    const assembly = join(work, 'cdk.out');
+    const started = performance.now();
+    buildWarmgateApp({ outdir: assembly, bundleMetafile: true }).app.synth();
+    const synthSeconds = round((performance.now() - started) / 1000);
+    const template = readTemplate(assembly, 'Warmgate');
+    const bundles = stagedLambdaBundles(assembly, 'Warmgate');
+
+    const environments = new Map<string, Record<string, string>>();
+    for (const resource of Object.values(template.Resources)) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const props = resource.Properties as {
+        FunctionName: string;
+        Environment: { Variables: Record<string, unknown> };
+      };
+      // Refs and GetAtts are filled in by CloudFormation; an ARN-shaped string satisfies every schema.
+      const env = Object.entries(props.Environment.Variables).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : 'arn:aws:iam::123456789012:role/bench-placeholder',
+      ]);
+      environments.set(props.FunctionName, Object.fromEntries(env));
+    }
+
+    const functions: Record<string, unknown> = {};
+    const allEnv: Record<string, string> = {};
+    let pass = true;
+    console.log(
+      `${'function'.padEnd(28)} ${['staged', ...WHAT_IFS.map((w) => w.key)].map((k) => k.slice(0, 21).padEnd(21)).join(' | ')}`,
+    );
+    for (const [name, dir] of [...bundles.entries()].sort()) {
+      const env = environments.get(name) ?? {};
+      Object.assign(allEnv, env);
+      const shipped = await measure(join(dir, 'index.mjs'), env);
+      const metafile = JSON.parse(readFileSync(join(dir, 'index.meta.json'), 'utf8')) as Metafile;
+      const step = name.replace(/^warmgate-/, '');
+      const whatIfs: Record<string, BundleMeasure> = {};
+      for (const whatIf of WHAT_IFS) {
+        const file = join(work, `${step}-${whatIf.key}.mjs`);
+        await build({
+          ...stackBuildOptions(),
+          entryPoints: [join(REPO_ROOT, 'functions', step, 'handler.ts')],
+          outfile: file,
+          plugins: whatIf.plugins,
+        });
+        whatIfs[whatIf.key] = await measure(file, env);
+      }
+      const withinTargets = shipped.kib <= TARGETS.maxBundleKiB && shipped.initMs.median <= TARGETS.maxInitMs;
+      pass &&= withinTargets;
+      functions[name] = { ...shipped, withinTargets, largestSources: attribution(metafile), whatIf: whatIfs };
+      const cells = [shipped, ...Object.values(whatIfs)].map(
+        (m) => `${String(m.kib).padStart(6)} KiB ${String(m.initMs.median).padStart(6)} ms`,
+      );
+      console.log(`${name.padEnd(28)} ${cells.join(' | ')}`);
+    }
+
+    const naiveFile = join(work, 'naive.mjs');
+    await build({
+      stdin: {
+        contents: [...bundles.keys()]
+          .map(
+            (name, i) => `export * as h${i} from './functions/${name.replace(/^warmgate-/, '')}/handler.ts';`,
+          )
+          .join('\n'),
+        resolveDir: REPO_ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      minify: true,
+      // With CommonJS builds first, dependencies require() Node built-ins, which ESM output can
+      // only serve through a real `require`.
+      banner: {
+        js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+      },
+      outfile: naiveFile,
+      logLevel: 'silent',
+    });
+    const naive = await measure(naiveFile, allEnv);
+    console.log(
+      `${'naive: all handlers, one bundle'.padEnd(28)} ${naive.kib} KiB  init ${naive.initMs.median} ms`,
+    );
+
+    const report = {
+      name: 'lambda-bundles',
+      command: 'node --import tsx bench/lambda-bundles.ts',
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      results: {
+        lambdaRuntime: LAMBDA_RUNTIME.name,
+        runsPerMeasure: RUNS,
+        synthSeconds,
+        whatIfChanges: Object.fromEntries(WHAT_IFS.map((w) => [w.key, w.change])),
+        functions,
+        baseline: {
+          description:
+            'all handlers in one bundle, esbuild defaults for node (main before module), createRequire banner',
+          ...naive,
+        },
+      },
+      targets: {
+        ...TARGETS,
+        criterion: 'every staged bundle: minified size and median module init within the targets',
+      },
+      pass,
+    };
+    const results = new URL('./results/', import.meta.url);
+    mkdirSync(results, { recursive: true });
+    writeFileSync(new URL('lambda-bundles.json', results), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`pass: ${pass} (targets: <= ${TARGETS.maxBundleKiB} KiB, init <= ${TARGETS.maxInitMs} ms)`);
+    if (statSync(join(REPO_ROOT, 'scripts', 'bench-readme.js'), { throwIfNoEntry: false })) {
+      await run(process.execPath, [join(REPO_ROOT, 'scripts', 'bench-readme.js')]);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
