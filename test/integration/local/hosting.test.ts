@@ -1,4 +1,8 @@
-import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  GetMetricDataCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -90,6 +94,63 @@ describe('hosting in the local region', () => {
         .map((i) => i.id)
         .sort(),
     );
+  });
+
+  it("answers ModelError with the container's status when the container refuses a request", async () => {
+    const refused = fx.runtime.send(
+      new InvokeEndpointCommand({
+        EndpointName: 'route-ep',
+        ContentType: 'application/json',
+        Body: 'not json',
+      }),
+    );
+    await expect(refused).rejects.toMatchObject({
+      name: 'ModelError',
+      OriginalStatusCode: 400,
+      $metadata: { httpStatusCode: 424 },
+      message: expect.stringContaining('Received client error (400) from primary'),
+    });
+  });
+
+  it('publishes AWS/SageMaker Invocations and ModelLatency for the traffic it routes', async () => {
+    const query = (id: string, name: string, stat: string) => ({
+      Id: id,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/SageMaker',
+          MetricName: name,
+          Dimensions: [
+            { Name: 'EndpointName', Value: 'route-ep' },
+            { Name: 'VariantName', Value: 'AllTraffic' },
+          ],
+        },
+        Period: 60,
+        Stat: stat,
+      },
+    });
+    const read = async () => {
+      const result = await fx.cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(Date.now() - 3_600_000),
+          EndTime: new Date(Date.now() + 60_000),
+          MetricDataQueries: [
+            query('invocations', 'Invocations', 'Sum'),
+            query('latency', 'ModelLatency', 'Maximum'),
+          ],
+        }),
+      );
+      const [invocations, latency] = result.MetricDataResults ?? [];
+      return {
+        invocations: invocations?.Values?.reduce((a, b) => a + b, 0) ?? 0,
+        maxLatency: Math.max(0, ...(latency?.Values ?? [])),
+      };
+    };
+    const before = await read();
+    for (let n = 0; n < 5; n += 1) await invoke('route-ep');
+    const after = await read();
+    expect(after.invocations - before.invocations).toBe(5);
+    // ModelLatency is in microseconds, as SageMaker reports it.
+    expect(after.maxLatency).toBeGreaterThan(10);
   });
 
   it('answers ValidationError for an endpoint that does not exist', async () => {

@@ -12,6 +12,7 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListEndpointsCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RegionFixture, startFixture } from './region-fixture.js';
 
@@ -108,6 +109,44 @@ describe('CloudWatch in the local region', () => {
     ).rejects.toMatchObject({
       name: 'ResourceNotFound',
     });
+  });
+});
+
+describe('fault injection of the local region', () => {
+  it('throttles the chosen share of an operation with ThrottlingException, then clears', async () => {
+    const control = `${fx.region.url}/_warmgate/faults`;
+    const set = await fetch(`${control}/throttle`, {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'SageMaker.ListEndpoints', share: 0.5 }),
+    });
+    expect(set.status).toBe(200);
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        fx.sagemaker.send(new ListEndpointsCommand({})).then(
+          () => 'ok',
+          (error: { name: string }) => error.name,
+        ),
+      ),
+    );
+    expect(outcomes.sort()).toEqual(['ThrottlingException', 'ThrottlingException', 'ok', 'ok']);
+    await fetch(control, { method: 'DELETE' });
+    await expect(fx.sagemaker.send(new ListEndpointsCommand({}))).resolves.toBeDefined();
+  });
+
+  it('fails the next N calls of an operation with the chosen error', async () => {
+    await fetch(`${fx.region.url}/_warmgate/faults/fail`, {
+      method: 'POST',
+      body: JSON.stringify({
+        operation: 'ListMetrics',
+        count: 2,
+        errorCode: 'ServiceUnavailable',
+        status: 503,
+      }),
+    });
+    const attempt = () => fx.cloudwatch.send(new ListMetricsCommand({}));
+    await expect(attempt()).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+    await expect(attempt()).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+    await expect(attempt()).resolves.toMatchObject({ Metrics: expect.any(Array) });
   });
 });
 
