@@ -1,28 +1,43 @@
 import { fileURLToPath } from 'node:url';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { ValidationError } from '../../core/errors.js';
 import { DEFAULT_POLL_POLICY } from '../../core/poll-policy.js';
 import { ApplicationAutoScalingVariantScaling } from '../../functions/adapters/application-auto-scaling-variant-scaling.js';
+import { calendarSource } from '../../functions/adapters/calendar-sources.js';
 import { CloudWatchMetricsSink } from '../../functions/adapters/cloudwatch-metrics-sink.js';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log.js';
 import { DynamoDbCapacityHolds } from '../../functions/adapters/dynamodb-capacity-holds.js';
 import { DynamoDbEndpointLock } from '../../functions/adapters/dynamodb-endpoint-lock.js';
 import { SageMakerEndpointHost } from '../../functions/adapters/sagemaker-endpoint-host.js';
 import { SageMakerRuntimeInvoker } from '../../functions/adapters/sagemaker-runtime-invoker.js';
+import { SchedulerPrewarmSchedules } from '../../functions/adapters/scheduler-prewarm-schedules.js';
+import { StepFunctionsPrewarmStarter } from '../../functions/adapters/step-functions-prewarm-starter.js';
+import type { RegionClock } from '../clock.js';
 import { FunctionRegistry, type LocalHandler } from '../lambda/function-registry.js';
+import { createLambdaService } from '../lambda/lambda-service.js';
+import { SchedulerService } from '../scheduler/scheduler-service.js';
 import type { RegionService } from '../service.js';
 import { loadAslDefinition } from '../stepfunctions/asl-definition.js';
 import { StepFunctionsService } from '../stepfunctions/step-functions-service.js';
 import { CONTROL_PLANE_TABLES, createControlPlaneTables } from './control-plane-tables.js';
-import { localClients } from './local-clients.js';
+import { localClientConfig, localClients } from './local-clients.js';
 
 /** What the control plane needs from the region it is installed into. */
 export interface RegionHost {
   readonly url: string;
   readonly accountId: string;
   readonly region: string;
+  readonly clock: RegionClock;
+  readonly log?: (line: string) => void;
   register(service: RegionService): void;
 }
 
 export interface ControlPlaneOptions {
+  /** The calendar calendar-sync reads when its event names none (`file:///…yaml|json|ics`). */
+  readonly calendarUrl?: string;
+  /** The warmup manifest whose shapes pre-warms smoke-test (`file:///…/warmup.json`). */
+  readonly warmupUrl?: string;
   /** Poll cadence of the rollout's DescribeEndpoint loop; local fleets settle in seconds. */
   readonly pollSeconds?: { readonly initial: number; readonly max: number };
 }
@@ -30,20 +45,28 @@ export interface ControlPlaneOptions {
 export interface ControlPlane {
   readonly functions: FunctionRegistry;
   readonly stepFunctions: StepFunctionsService;
+  readonly scheduler: SchedulerService;
+  /** The Scheduler group calendar-sync manages. */
+  readonly scheduleGroup: string;
   readonly stateMachineArns: Readonly<Record<'rollout' | 'prewarm', string>>;
   close(): Promise<void>;
 }
 
 const STATE_MACHINE_DIR = fileURLToPath(new URL('../../state-machines/', import.meta.url));
 const EXECUTION_ROLE_ARN = (account: string) => `arn:aws:iam::${account}:role/warmgate-sagemaker-execution`;
+const SCHEDULE_GROUP = 'warmgate';
+const SCHEDULER_ROLE_ARN = (account: string) => `arn:aws:iam::${account}:role/warmgate-scheduler`;
 
 /**
  * The variables the CDK stack gives the real Lambdas. The handler modules parse them at import
  * (their `export const handler = makeHandler(defaultDeps())`), so they are set, where unset,
  * before those modules load. The in-process functions themselves get explicit deps below.
  */
-function applyLambdaEnvironment(accountId: string): void {
+function applyLambdaEnvironment(accountId: string, region: string): void {
   const environment: Record<string, string> = {
+    PREWARM_STATE_MACHINE_ARN: `arn:aws:states:${region}:${accountId}:stateMachine:warmgate-prewarm`,
+    SCHEDULER_ROLE_ARN: SCHEDULER_ROLE_ARN(accountId),
+    SCHEDULE_GROUP,
     WARMGATE_MODE: 'local',
     LOCK_TABLE_NAME: CONTROL_PLANE_TABLES.locks.name,
     AUDIT_TABLE_NAME: CONTROL_PLANE_TABLES.audit.name,
@@ -70,7 +93,7 @@ export async function installControlPlane(
   options: ControlPlaneOptions = {},
 ): Promise<ControlPlane> {
   const { accountId, region: regionName } = region;
-  applyLambdaEnvironment(accountId);
+  applyLambdaEnvironment(accountId, regionName);
   const clients = localClients(region.url);
   await createControlPlaneTables(clients.dynamodb);
 
@@ -95,6 +118,7 @@ export async function installControlPlane(
     checkCapacity,
     recordPrewarm,
     restoreFloor,
+    calendarSync,
   ] = await Promise.all([
     import('../../functions/validate-plan/handler.js'),
     import('../../functions/acquire-lock/handler.js'),
@@ -110,6 +134,7 @@ export async function installControlPlane(
     import('../../functions/check-capacity/handler.js'),
     import('../../functions/record-prewarm/handler.js'),
     import('../../functions/restore-floor/handler.js'),
+    import('../../functions/calendar-sync/handler.js'),
   ]);
   const now = () => new Date();
   const pollDeps = {
@@ -208,11 +233,59 @@ export async function installControlPlane(
   );
   region.register(stepFunctions.asRegionService());
 
+  // calendar-sync needs the prewarm machine's ARN, so it is registered after the machines; no
+  // state machine calls it.
+  const scheduler = new SchedulerService({
+    clock: region.clock,
+    accountId,
+    region: regionName,
+    ...(region.log ? { log: region.log } : {}),
+    fire: async ({ arn, input }) => {
+      await stepFunctions.handle('StartExecution', { stateMachineArn: arn, ...(input ? { input } : {}) });
+    },
+  });
+  region.register(scheduler.asRegionService());
+  const sfnClient = new SFNClient(localClientConfig(region.url));
+  const schedulerClient = new SchedulerClient(localClientConfig(region.url));
+  functions.register(
+    'warmgate-calendar-sync',
+    calendarSync.makeHandler({
+      source: (event) => {
+        const calendarUrl = event.calendarUrl ?? options.calendarUrl;
+        if (!calendarUrl) throw ValidationError.field('calendarUrl', 'no calendar given and none configured');
+        const warmupUrl = event.warmupUrl ?? options.warmupUrl;
+        return calendarSource(
+          'local',
+          () => {
+            throw ValidationError.field('calendarUrl', 'the local region reads calendars from file:// URLs');
+          },
+          calendarUrl,
+          warmupUrl,
+        );
+      },
+      schedules: new SchedulerPrewarmSchedules(schedulerClient, {
+        groupName: SCHEDULE_GROUP,
+        stateMachineArn: prewarmArn,
+        roleArn: SCHEDULER_ROLE_ARN(accountId),
+      }),
+      starter: new StepFunctionsPrewarmStarter(sfnClient, prewarmArn),
+      metrics: telemetry.metrics,
+      horizonDays: 14,
+      now: Date.now,
+    }) as LocalHandler,
+  );
+  region.register(createLambdaService(functions));
+
   return {
     functions,
     stepFunctions,
     stateMachineArns: { rollout: rolloutArn, prewarm: prewarmArn },
+    scheduler,
+    scheduleGroup: SCHEDULE_GROUP,
     async close() {
+      scheduler.close();
+      sfnClient.destroy();
+      schedulerClient.destroy();
       stepFunctions.stopAll();
       await stepFunctions.settle();
       for (const client of Object.values(clients)) client.destroy();

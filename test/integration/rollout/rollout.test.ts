@@ -20,7 +20,7 @@ import {
   type StackFixture,
   startRollout,
   startStackFixture,
-} from './stack-fixture.js';
+} from '../support/stack-fixture.js';
 
 const SAGEMAKER_OPERATIONS = [
   'CreateModel',

@@ -118,6 +118,17 @@ export async function startRollout(
   return out.executionArn ?? '';
 }
 
+/** Starts a pre-warm execution through the Step Functions API. */
+export async function startPrewarm(fixture: StackFixture, input: Record<string, unknown>): Promise<string> {
+  const out = await fixture.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: fixture.stack.controlPlane.stateMachineArns.prewarm,
+      input: JSON.stringify({ smokeShapes: fixture.smokeShapes, ...input }),
+    }),
+  );
+  return out.executionArn ?? '';
+}
+
 /** Polls DescribeExecution until the execution stops. */
 export async function executionResult(
   fixture: StackFixture,

@@ -1,0 +1,171 @@
+import { formatLocalDateTime, toLocal } from '../calendar/local-time.js';
+import { calendarFormatOf, parseCalendar } from '../calendar/parse-calendar.js';
+import { planCalendar } from '../calendar-plan.js';
+import { ValidationError } from '../errors.js';
+import type {
+  CalendarSource,
+  PrewarmSchedule,
+  PrewarmSchedules,
+  PrewarmStarter,
+} from '../ports/prewarm-schedules.js';
+import type { MetricsSink } from '../ports/telemetry.js';
+import type { PrescaleAction, ProvisioningHistory } from '../prescale-planner.js';
+import { fnv1a64 } from '../resource-names.js';
+import type { SmokeShape } from '../rollout/rollout-plan.js';
+import { parseWarmupManifest } from '../warmup-manifest.js';
+import { PROVISIONING_TO_WARM_METRIC } from './record-readiness.js';
+
+/** Every schedule calendar-sync owns starts with this; nothing else in the group is touched. */
+export const SCHEDULE_PREFIX = 'wg-';
+const HISTORY_DAYS = 90;
+
+export interface SyncSettings {
+  /** How far ahead to schedule; later releases are picked up by a later daily run. */
+  readonly horizonDays: number;
+}
+
+export interface SyncReport {
+  readonly planned: number;
+  readonly created: string[];
+  readonly updated: string[];
+  readonly deleted: string[];
+  readonly unchanged: string[];
+  /** Windows whose raise time had passed: started at once instead of scheduled. */
+  readonly startedNow: string[];
+}
+
+/**
+ * A window's schedule name: deterministic in what identifies the window (endpoint and its
+ * releases), so a re-run finds and keeps the same schedule, and a change to the releases shows
+ * up as one deleted and one created schedule. At most 64 characters, Scheduler's limit.
+ */
+export function scheduleName(action: Pick<PrescaleAction, 'endpoint' | 'releases'>): string {
+  const hash = fnv1a64(`${action.endpoint}\n${action.releases.join('\n')}`).slice(0, 12);
+  return `${SCHEDULE_PREFIX}${action.endpoint.slice(0, 64 - SCHEDULE_PREFIX.length - 13)}-${hash}`;
+}
+
+/** The pre-warm execution input for one planned window (the prewarm state machine's contract). */
+export function prewarmInput(
+  action: PrescaleAction,
+  smokeShapes: readonly SmokeShape[],
+  maxCapacity?: number,
+) {
+  return {
+    endpoint: action.endpoint,
+    windowId: scheduleName(action),
+    releases: action.releases,
+    releaseAt: new Date(action.releaseAtMs).toISOString(),
+    restoreAt: new Date(action.restoreAtMs).toISOString(),
+    minCapacity: action.minCapacity,
+    baseFloor: action.baseFloor,
+    ...(maxCapacity === undefined ? {} : { maxCapacity }),
+    smokeShapes,
+  };
+}
+
+/** `at(YYYY-MM-DDTHH:MM:SS)` for an instant, as wall-clock time in `zone` (Scheduler's format). */
+export function atExpression(epochMs: number, zone: string): string {
+  return `at(${formatLocalDateTime(toLocal(epochMs, zone))})`;
+}
+
+/**
+ * Reads the calendar, plans the pre-scale windows with the measured provisioning history, and
+ * makes the schedule group match: creates what is missing, updates what changed, deletes stale
+ * `wg-` schedules, and starts at once any window whose raise time has already passed. Running it
+ * twice changes nothing the second time.
+ *
+ * @throws ValidationError listing every calendar problem; then nothing is created or deleted.
+ */
+export async function syncCalendar(
+  deps: {
+    source: CalendarSource;
+    schedules: PrewarmSchedules;
+    starter: PrewarmStarter;
+    metrics: MetricsSink;
+  },
+  settings: SyncSettings,
+  nowMs: number,
+): Promise<SyncReport> {
+  const { text, fileName } = await deps.source.read();
+  const calendar = parseCalendar(text, calendarFormatOf(fileName));
+  const smokeShapes = await readSmokeShapes(deps.source);
+  const history: Record<string, number[]> = {};
+  for (const endpoint of Object.keys(calendar.endpoints)) {
+    history[endpoint] = await deps.metrics.values({
+      name: PROVISIONING_TO_WARM_METRIC,
+      dimensions: { EndpointName: endpoint },
+      from: new Date(nowMs - HISTORY_DAYS * 86_400_000),
+      to: new Date(nowMs),
+    });
+  }
+  const actions = planCalendar(calendar, {
+    nowMs,
+    untilMs: nowMs + settings.horizonDays * 86_400_000,
+    history: history as ProvisioningHistory,
+  });
+
+  const existing = new Map((await deps.schedules.list(SCHEDULE_PREFIX)).map((s) => [s.name, s]));
+  const report: SyncReport = {
+    planned: actions.length,
+    created: [],
+    updated: [],
+    deleted: [],
+    unchanged: [],
+    startedNow: [],
+  };
+  const wanted = new Set<string>();
+  for (const action of actions) {
+    const name = scheduleName(action);
+    wanted.add(name);
+    const input = JSON.stringify(prewarmInput(action, smokeShapes, calendar.endpoints[action.endpoint]?.max));
+    const current = existing.get(name);
+    if (action.raiseAtMs <= nowMs) {
+      // A schedule that exists has fired (or is firing) this window: leave it be.
+      if (current) {
+        report.unchanged.push(name);
+        continue;
+      }
+      // Scheduler refuses at() in the past; the window is due, so it starts now, named after
+      // the schedule so that a second sync cannot start it twice.
+      const outcome = await deps.starter.start(name, input);
+      if (outcome === 'started') report.startedNow.push(name);
+      else report.unchanged.push(name);
+      continue;
+    }
+    const schedule: PrewarmSchedule = {
+      name,
+      expression: atExpression(action.raiseAtMs, action.timezone),
+      timezone: action.timezone,
+      input,
+    };
+    if (!current) {
+      await deps.schedules.create(schedule);
+      report.created.push(name);
+    } else if (
+      current.expression !== schedule.expression ||
+      current.timezone !== schedule.timezone ||
+      current.input !== schedule.input
+    ) {
+      await deps.schedules.update(schedule);
+      report.updated.push(name);
+    } else report.unchanged.push(name);
+  }
+  for (const name of existing.keys()) {
+    if (wanted.has(name)) continue;
+    await deps.schedules.delete(name);
+    report.deleted.push(name);
+  }
+  return report;
+}
+
+async function readSmokeShapes(source: CalendarSource): Promise<SmokeShape[]> {
+  const text = await source.warmupManifest();
+  if (text === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ValidationError([{ field: 'warmupManifest', message: 'is not valid JSON' }], { cause });
+  }
+  return parseWarmupManifest(json).shapes.map((shape) => ({ name: shape.name, body: shape.body }));
+}

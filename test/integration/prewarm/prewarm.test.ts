@@ -1,0 +1,271 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateScheduleCommand,
+  GetScheduleCommand,
+  ListSchedulesCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClientConfig } from '../../../local/control-plane/local-clients.js';
+import {
+  executionResult,
+  rolloutRequest,
+  type StackFixture,
+  startPrewarm,
+  startRollout,
+  startStackFixture,
+} from '../support/stack-fixture.js';
+
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+describe('pre-warm', () => {
+  let f: StackFixture;
+  let lambda: LambdaClient;
+  let scheduler: SchedulerClient;
+
+  beforeAll(async () => {
+    f = await startStackFixture();
+    lambda = new LambdaClient(localClientConfig(f.stack.region.url));
+    scheduler = new SchedulerClient(localClientConfig(f.stack.region.url));
+  });
+
+  afterAll(async () => {
+    lambda?.destroy();
+    scheduler?.destroy();
+    await f?.close();
+  });
+
+  async function floorOf(endpoint: string): Promise<number | undefined> {
+    const out = await f.scaling.send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceIds: [`endpoint/${endpoint}/variant/AllTraffic`],
+      }),
+    );
+    return out.ScalableTargets?.[0]?.MinCapacity;
+  }
+
+  async function sync(calendarPath: string) {
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'warmgate-calendar-sync',
+        Payload: JSON.stringify({
+          calendarUrl: `file://${calendarPath}`,
+          warmupUrl: `file://${f.modelV1}/warmup.json`,
+        }),
+      }),
+    );
+    const payload = JSON.parse(new TextDecoder().decode(out.Payload));
+    expect(out.FunctionError, JSON.stringify(payload)).toBeUndefined();
+    return payload as {
+      created: string[];
+      updated: string[];
+      deleted: string[];
+      unchanged: string[];
+      startedNow: string[];
+    };
+  }
+
+  it('is warm at the target before the release, then restores the floor to 2', async () => {
+    const out = await executionResult(f, await startRollout(f, rolloutRequest('drop-e2e', f.modelV1)));
+    expect(out.status).toBe('SUCCEEDED');
+    const releaseAt = new Date(Date.now() + 25_000).toISOString();
+    const arn = await startPrewarm(f, {
+      endpoint: 'drop-e2e',
+      windowId: 'op-1150',
+      releases: ['one-piece-1150'],
+      releaseAt,
+      restoreAt: new Date(Date.parse(releaseAt) + 5_000).toISOString(),
+      minCapacity: 3,
+      baseFloor: 2,
+    });
+    // Sample the floor while the window is open: it must be raised, and never below 2.
+    const floors: number[] = [];
+    let done = false;
+    const sampler = (async () => {
+      while (!done) {
+        const floor = await floorOf('drop-e2e');
+        if (floor !== undefined) floors.push(floor);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+    const result = await executionResult(f, arn);
+    done = true;
+    await sampler;
+
+    expect({ status: result.status, cause: result.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+    const state = JSON.parse(result.output ?? '{}') as {
+      verification: { instances: number; verifiedAt: string; smoke: Array<{ instanceId: string }> };
+      readiness: { marginSeconds: number; late: boolean };
+      restored: { minCapacity: number };
+    };
+    expect(state.verification.instances).toBeGreaterThanOrEqual(3);
+    expect(Date.parse(state.verification.verifiedAt)).toBeLessThan(Date.parse(releaseAt));
+    expect(state.readiness.late).toBe(false);
+    expect(state.readiness.marginSeconds).toBeGreaterThan(0);
+    expect(Math.max(...floors)).toBe(3);
+    expect(Math.min(...floors)).toBeGreaterThanOrEqual(2);
+    expect(await floorOf('drop-e2e')).toBe(2);
+    // Every instance serving at the release had passed its warmup-gated /ping.
+    const instances =
+      f.stack.region.hosting
+        .snapshot()
+        .find((e) => e.name === 'drop-e2e')
+        ?.fleets.flatMap((fl) => fl.instances) ?? [];
+    const serving = instances.filter((i) => i.phase !== 'terminated' && i.readyAt !== undefined);
+    expect(serving.length).toBeGreaterThanOrEqual(3);
+    expect(serving.every((i) => i.pingPassed && Date.parse(i.readyAt ?? '') < Date.parse(releaseAt))).toBe(
+      true,
+    );
+  });
+
+  it('keeps the raised capacity through a rollout that lands inside the release window', async () => {
+    const first = await executionResult(f, await startRollout(f, rolloutRequest('drop-rollout', f.modelV1)));
+    expect(first.status).toBe('SUCCEEDED');
+    const prewarm = await startPrewarm(f, {
+      endpoint: 'drop-rollout',
+      windowId: 'window-during-rollout',
+      releaseAt: minutesFromNow(1),
+      restoreAt: minutesFromNow(2),
+      minCapacity: 3,
+    });
+    // Wait until the window's capacity is proven, then roll out a new version inside it.
+    for (;;) {
+      const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: prewarm }));
+      if (history.events?.some((e) => e.stateEnteredEventDetails?.name === 'WaitForHoldEnd')) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const rollout = await executionResult(
+      f,
+      await startRollout(f, rolloutRequest('drop-rollout', f.modelV2)),
+    );
+    expect(rollout.status).toBe('SUCCEEDED');
+    const { floor, deployment } = JSON.parse(rollout.output ?? '{}') as {
+      floor: { minCapacity: number };
+      deployment: { initialInstanceCount: number };
+    };
+    expect(floor.minCapacity).toBe(3);
+    expect(deployment.initialInstanceCount).toBe(3);
+    const endpoint = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'drop-rollout' }));
+    expect(endpoint.ProductionVariants?.[0]?.CurrentInstanceCount).toBeGreaterThanOrEqual(3);
+    expect(await floorOf('drop-rollout')).toBe(3);
+    await f.sfn.send(
+      new (await import('@aws-sdk/client-sfn')).StopExecutionCommand({ executionArn: prewarm }),
+    );
+  });
+
+  it('schedules each planned window once, in the release time zone, and keeps re-syncs idempotent', async () => {
+    const calendar = join(f.workDir, 'calendar.yaml');
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000);
+    const day = tomorrow.toISOString().slice(0, 10);
+    const document = (releases: string) => `version: 1
+endpoints:
+  sync-target: { floor: 2, max: 6, perInstanceCapacity: 50, provisioningMinutes: 10 }
+releases:
+${releases}`;
+    const onePiece = `  - { id: op, series: One Piece, localTime: ${day}T00:00, timezone: Asia/Tokyo, endpoints: [sync-target], peak: 200, holdMinutes: 60 }\n`;
+    const special = `  - { id: special, series: Special, localTime: ${day}T20:00, timezone: America/New_York, endpoints: [sync-target], peak: 100, holdMinutes: 30 }\n`;
+    writeFileSync(calendar, document(onePiece + special));
+
+    const first = await sync(calendar);
+    expect(first.created).toHaveLength(2);
+    const second = await sync(calendar);
+    expect(second).toMatchObject({ created: [], updated: [], deleted: [] });
+    expect(second.unchanged.sort()).toEqual(first.created.sort());
+
+    const listed = await scheduler.send(
+      new ListSchedulesCommand({ GroupName: f.stack.controlPlane.scheduleGroup }),
+    );
+    const tokyo = await Promise.all(
+      (listed.Schedules ?? []).map((s) =>
+        scheduler.send(
+          new GetScheduleCommand({ Name: s.Name, GroupName: f.stack.controlPlane.scheduleGroup }),
+        ),
+      ),
+    );
+    const op = tokyo.find((s) => s.ScheduleExpressionTimezone === 'Asia/Tokyo');
+    // 200 rps / 50 per instance × 1.2 headroom = 4.8 → 5 instances, raised 10 + 10 minutes early.
+    expect(op?.ScheduleExpression).toBe(
+      `at(${new Date(Date.parse(`${day}T00:00:00+09:00`) - 20 * 60_000).toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).replace(' ', 'T')})`,
+    );
+    expect(JSON.parse(op?.Target?.Input ?? '{}')).toMatchObject({
+      endpoint: 'sync-target',
+      minCapacity: 5,
+      baseFloor: 2,
+    });
+    expect(JSON.parse(op?.Target?.Input ?? '{}').smokeShapes).toHaveLength(f.smokeShapes.length);
+
+    writeFileSync(calendar, document(onePiece));
+    const third = await sync(calendar);
+    expect(third.deleted).toHaveLength(1);
+    expect(third.unchanged).toHaveLength(1);
+  });
+
+  it('refuses a calendar with a missing time zone and changes no schedule', async () => {
+    const calendar = join(f.workDir, 'bad.yaml');
+    writeFileSync(
+      calendar,
+      'version: 1\nendpoints:\n  sync-target: { floor: 1, max: 6, perInstanceCapacity: 50 }\nreleases:\n  - { id: x, series: X, localTime: 2030-01-01T00:00, endpoints: [sync-target], peak: 10, holdMinutes: 5 }\n',
+    );
+    const before = await scheduler.send(
+      new ListSchedulesCommand({ GroupName: f.stack.controlPlane.scheduleGroup }),
+    );
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'warmgate-calendar-sync',
+        Payload: JSON.stringify({ calendarUrl: `file://${calendar}` }),
+      }),
+    );
+    const payload = JSON.parse(new TextDecoder().decode(out.Payload)) as {
+      errorType: string;
+      errorMessage: string;
+    };
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(payload.errorType).toBe('ValidationError');
+    expect(payload.errorMessage).toMatch(/timezone/);
+    expect(payload.errorMessage).toMatch(/floor/);
+    const after = await scheduler.send(
+      new ListSchedulesCommand({ GroupName: f.stack.controlPlane.scheduleGroup }),
+    );
+    expect(after.Schedules?.map((s) => s.Name)).toEqual(before.Schedules?.map((s) => s.Name));
+  });
+
+  it('starts the pre-warm state machine when a schedule comes due', async () => {
+    const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
+    const before = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
+    const due = new Date(Date.now() + 2_000);
+    await scheduler.send(
+      new CreateScheduleCommand({
+        Name: 'due-soon',
+        GroupName: 'warmgate',
+        ScheduleExpression: `at(${due.toISOString().slice(0, 19)})`,
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: prewarmArn,
+          RoleArn: 'arn:aws:iam::123456789012:role/warmgate-scheduler',
+          Input: JSON.stringify({
+            endpoint: 'not-deployed',
+            windowId: 'w',
+            releaseAt: minutesFromNow(1),
+            restoreAt: minutesFromNow(2),
+            minCapacity: 2,
+          }),
+        },
+      }),
+    );
+    let executions = before.executions ?? [];
+    for (let i = 0; i < 40 && executions.length === (before.executions ?? []).length; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      executions =
+        (await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }))).executions ?? [];
+    }
+    expect(executions.length).toBe((before.executions ?? []).length + 1);
+    expect((executions[0]?.startDate?.getTime() ?? 0) >= due.getTime() - 1000).toBe(true);
+  });
+});
