@@ -124,7 +124,14 @@ export async function runContainer(
     http: { inFlight: server.inFlight() },
   });
 
-  const server = createContainerServer({ gate, invoke, status, maxBodyBytes: config.maxBodyBytes, log });
+  const server = createContainerServer({
+    gate,
+    invoke,
+    status,
+    maxBodyBytes: config.maxBodyBytes,
+    overloaded: () => backend.stats().queued >= config.maxQueue,
+    log,
+  });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.server.listen(args.port, args.host, () => {

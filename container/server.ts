@@ -15,6 +15,12 @@ export interface ContainerServerOptions {
   readonly invoke: Invoke;
   readonly status: () => unknown;
   readonly maxBodyBytes: number;
+  /**
+   * True while the inference queue is full. Checked before the body is parsed, so that shedding
+   * an excess request costs the event loop almost nothing: under 2× overload most requests are
+   * shed, and parsing and validating each of them first is what delayed `/ping`.
+   */
+  readonly overloaded?: () => boolean;
   readonly log: Logger;
 }
 
@@ -28,6 +34,8 @@ export interface ContainerServer {
    */
   drain(timeoutMs: number): Promise<number>;
 }
+
+const SHED_BODY = JSON.stringify({ error: { code: 'OVERLOADED', message: 'inference queue full; retry later' } });
 
 function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
   if (res.headersSent || res.destroyed) return;
@@ -150,6 +158,14 @@ export function createContainerServer(options: ContainerServerOptions): Containe
         if (method !== 'POST') {
           res.setHeader('Allow', 'POST');
           return send(res, 405, '{"error":{"code":"METHOD_NOT_ALLOWED","message":"POST a JSON body"}}');
+        }
+        if (options.overloaded?.()) {
+          req.resume();
+          await new Promise<void>((resolve) => {
+            req.once('end', resolve);
+            req.once('error', resolve);
+          });
+          return send(res, 429, SHED_BODY);
         }
         const body = await readBody(req, res, options.maxBodyBytes);
         if (body === undefined) return;
