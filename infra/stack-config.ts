@@ -13,6 +13,8 @@ import { z } from 'zod';
  * | `warmgate:imageRepositories` | `warmgate-container` | the ECR repositories (comma list, this account and region) models pull from |
  * | `warmgate:rollbackAlarms` | (none) | CloudWatch alarms (comma list) that make SageMaker roll a blue/green update back |
  * | `warmgate:logRetentionDays` | `30` | retention of the Lambda and state machine log groups |
+ * | `warmgate:ciRepository` | (no CI role) | `OWNER/REPO` whose GitHub Actions may start rollouts through OIDC |
+ * | `warmgate:ciEnvironment` | `production` | the GitHub environment those jobs must run in |
  */
 export interface StackConfig {
   readonly endpointPrefix: string;
@@ -20,6 +22,8 @@ export interface StackConfig {
   readonly imageRepositories: readonly string[];
   readonly rollbackAlarms: readonly string[];
   readonly logRetentionDays: RetentionDays;
+  /** Set: the stack adds a role that GitHub Actions of this repository assume to start rollouts. */
+  readonly ci?: { readonly repository: string; readonly environment: string };
 }
 
 /**
@@ -63,6 +67,14 @@ const schema = z.object({
       'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, …)',
     )
     .default(30),
+  'warmgate:ciRepository': z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be OWNER/REPO')
+    .optional(),
+  'warmgate:ciEnvironment': z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'must be a GitHub environment name')
+    .default('production'),
 });
 
 /**
@@ -91,5 +103,10 @@ export function readStackConfig(node: Node): StackConfig {
     imageRepositories: parsed['warmgate:imageRepositories'],
     rollbackAlarms: parsed['warmgate:rollbackAlarms'],
     logRetentionDays: parsed['warmgate:logRetentionDays'] as RetentionDays,
+    ...(parsed['warmgate:ciRepository'] === undefined
+      ? {}
+      : {
+          ci: { repository: parsed['warmgate:ciRepository'], environment: parsed['warmgate:ciEnvironment'] },
+        }),
   };
 }

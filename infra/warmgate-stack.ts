@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AslStateMachine } from './asl-state-machine.js';
+import { CiRolloutRole } from './ci-rollout-role.js';
 import { ControlPlaneTables } from './control-plane-tables.js';
 import { EndpointScope } from './endpoint-scope.js';
 import { REPO_ROOT } from './lambda-bundling.js';
@@ -67,6 +68,12 @@ export class WarmgateStack extends Stack {
       tasks: this.steps(ROLLOUT_STEPS),
       logRetention: config.logRetentionDays,
     });
+
+    if (config.ci) {
+      const ci = new CiRolloutRole(this, 'Ci', { ...config.ci, rollout: this.rollout.stateMachine });
+      // The workflow reads it as the repository variable WARMGATE_ROLLOUT_ROLE_ARN.
+      new CfnOutput(this, 'CiRolloutRoleArn', { value: ci.role.roleArn });
+    }
 
     new CfnOutput(this, 'RolloutStateMachineArn', { value: this.rollout.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ModelExecutionRoleArn', { value: this.models.role.roleArn });

@@ -178,6 +178,39 @@ describe('warmgate CDK app', () => {
     }
   });
 
+  it('adds a CI role only for the configured repository and environment, able to start and follow rollouts only', () => {
+    const roles = (t: SynthesizedTemplate) =>
+      Object.entries(t.Resources).filter(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('AssumeRoleWithWebIdentity'),
+      );
+    expect(roles(template)).toEqual([]);
+
+    const { app, outdir: dir } = synthWithoutBundling({ 'warmgate:ciRepository': 'acme/recs-models' });
+    try {
+      app.synth();
+      const ciTemplate = readTemplate(dir, STACK);
+      const [ci] = roles(ciTemplate);
+      expect(ci).toBeDefined();
+      const trust = JSON.stringify(ci?.[1].Properties?.AssumeRolePolicyDocument);
+      expect(trust).toContain(
+        '"token.actions.githubusercontent.com:sub":"repo:acme/recs-models:environment:production"',
+      );
+      expect(trust).toContain('"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"');
+      const policy = policies(ciTemplate).find((p) =>
+        p.id.startsWith(ci?.[0].replace(/Role[0-9A-F]{8}$/, '') ?? '-'),
+      );
+      expect(policy?.statements.flatMap((s) => list(s.Action)).sort()).toEqual([
+        'states:DescribeExecution',
+        'states:GetExecutionHistory',
+        'states:ListStateMachines',
+        'states:StartExecution',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs every Lambda on nodejs22.x or newer, on arm64', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.map((f) => (f.Properties as { FunctionName: string }).FunctionName).sort()).toEqual(
