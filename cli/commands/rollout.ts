@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import { causeMessage } from '../../core/execution-progress.js';
 import { planRollout, type SmokeShape } from '../../core/rollout/rollout-plan.js';
 import { parseWarmupManifest } from '../../core/warmup-manifest.js';
 import { cliClientConfig, findStateMachineArn, targetsLocalRegion } from '../aws-context.js';
-import { EXIT, runCommand } from '../command-errors.js';
-import { followExecution, formatProgress } from '../follow-execution.js';
+import { runCommand } from '../command-errors.js';
+import { printer, runRollout } from '../rollout-runner.js';
 
 interface RolloutFlags {
   endpoint?: string;
@@ -118,9 +117,6 @@ export function register(program: Command): void {
 }
 
 async function rollout(flags: RolloutFlags): Promise<number> {
-  const json = flags.json === true;
-  const print = (human: string, machine: Record<string, unknown>) =>
-    console.log(json ? JSON.stringify(machine) : human);
   const request = requestFromFlags(flags);
   const smokeShapes = smokeShapesFor(flags);
   // Validate here with the very schema the first Lambda uses, so bad input exits 2 before any
@@ -129,45 +125,12 @@ async function rollout(flags: RolloutFlags): Promise<number> {
     { request, smokeShapes, executionId: 'cli-precheck', startedAt: new Date().toISOString() },
     targetsLocalRegion() ? 'local' : 'aws',
   );
-
   const sfn = new SFNClient(cliClientConfig());
   const stateMachineArn = await findStateMachineArn(sfn, 'rollout', flags.stateMachineArn);
-  const started = await sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn,
-      ...(flags.name ? { name: flags.name } : {}),
-      input: JSON.stringify({ request, smokeShapes }),
-    }),
+  return runRollout(
+    sfn,
+    stateMachineArn,
+    { request, smokeShapes, ...(flags.name ? { name: flags.name } : {}) },
+    { wait: flags.wait === true, print: printer(flags.json === true) },
   );
-  const executionArn = started.executionArn ?? '';
-  print(`rollout started: ${executionArn}`, { event: 'started', executionArn });
-  if (!flags.wait) return EXIT.ok;
-
-  const final = await followExecution(sfn, executionArn, (item) =>
-    print(formatProgress(item), { event: 'progress', ...item }),
-  );
-  if (final.status === 'SUCCEEDED') {
-    const output = JSON.parse(final.output ?? '{}') as {
-      verification?: { instances?: number; smoke?: Array<{ shape: string; latencyMs: number }> };
-      floor?: { minCapacity?: number; maxCapacity?: number };
-      deployment?: { action?: string; configName?: string };
-    };
-    const smoke = (output.verification?.smoke ?? []).map((s) => `${s.shape} ${s.latencyMs} ms`).join(', ');
-    print(
-      `rollout succeeded: ${request.endpoint} ${output.deployment?.action ?? ''} on ${output.deployment?.configName ?? '?'}, ` +
-        `${output.verification?.instances ?? '?'} instances warm, floor ${output.floor?.minCapacity ?? '?'}-${output.floor?.maxCapacity ?? '?'}` +
-        (smoke ? `; smoke: ${smoke}` : ''),
-      { event: 'succeeded', executionArn, output },
-    );
-    return EXIT.ok;
-  }
-  const cause = causeMessage(final.cause);
-  print(`rollout ${final.status?.toLowerCase()}: ${final.error ?? 'no error name'}: ${cause}`, {
-    event: 'failed',
-    executionArn,
-    status: final.status,
-    error: final.error,
-    cause,
-  });
-  return EXIT.failed;
 }
