@@ -19,6 +19,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./commands/start.js'),
   () => import('./commands/rollout.js'),
   () => import('./commands/local.js'),
+  () => import('./commands/status.js'),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -7,7 +7,7 @@ const HEIGHT = 170;
 const COLORS = {
   warm: '#17703f',
   desired: '#3d5f99',
-  floor: '#b3261e',
+  floorBand: 'rgba(179, 38, 30, 0.35)',
   average: '#3d5f99',
   p99: '#a05a00',
   marker: '#6b3fa0',
@@ -59,7 +59,7 @@ function markerPlugin(markers: () => readonly ChartMarker[]): uPlot.Plugin {
   };
 }
 
-/** A uPlot chart sized to its container, re-created only when its shape changes. */
+/** A uPlot chart sized to its container: created at the first update, then given new data. */
 abstract class TimeChart {
   protected plot: uPlot | undefined;
   protected markers: readonly ChartMarker[] = [];
@@ -67,7 +67,11 @@ abstract class TimeChart {
   readonly #container: HTMLElement;
   readonly #empty: HTMLElement;
 
-  constructor(container: HTMLElement) {
+  /** `summary` gets the chart's content as text, for screen readers and a quick read. */
+  constructor(
+    container: HTMLElement,
+    protected readonly summary: HTMLElement,
+  ) {
     this.#container = container;
     this.#empty = h('p', { class: 'chart-empty', hidden: true });
     container.after(this.#empty);
@@ -104,7 +108,12 @@ abstract class TimeChart {
   }
 }
 
-const timeAxis: uPlot.Axis = { stroke: '#444', grid: { stroke: '#e4e4e4' }, ticks: { stroke: '#ccc' } };
+// Factories, not shared objects: uPlot writes its own state into the axis objects it is given.
+const timeAxis = (): uPlot.Axis => ({
+  stroke: '#444',
+  grid: { stroke: '#e4e4e4' },
+  ticks: { stroke: '#ccc' },
+});
 const valueAxis = (label: string): uPlot.Axis => ({
   label,
   stroke: '#444',
@@ -115,21 +124,15 @@ const valueAxis = (label: string): uPlot.Axis => ({
 
 /** Warm instances, desired instances and the floor over time, with release markers. */
 export class CapacityChart extends TimeChart {
-  constructor(
-    container: HTMLElement,
-    private readonly summary: HTMLElement,
-  ) {
-    super(container);
-  }
-
   protected options(): Omit<uPlot.Options, 'width' | 'height'> {
     const stepped = uPlot.paths.stepped?.({ align: 1 });
     return {
       scales: { y: { range: (_u, _min, max) => [0, Math.max(4, (max ?? 0) + 1)] } },
-      axes: [timeAxis, valueAxis('instances')],
+      axes: [timeAxis(), valueAxis('instances')],
       series: [
         {},
-        { label: 'warm', stroke: COLORS.warm, width: 2.5, ...(stepped ? { paths: stepped } : {}) },
+        // The floor is a wide pale band under the lines, so "warm = floor" still shows both.
+        { label: 'floor', stroke: COLORS.floorBand, width: 7, ...(stepped ? { paths: stepped } : {}) },
         {
           label: 'desired',
           stroke: COLORS.desired,
@@ -137,7 +140,7 @@ export class CapacityChart extends TimeChart {
           dash: [6, 4],
           ...(stepped ? { paths: stepped } : {}),
         },
-        { label: 'floor', stroke: COLORS.floor, width: 2, ...(stepped ? { paths: stepped } : {}) },
+        { label: 'warm', stroke: COLORS.warm, width: 2.5, ...(stepped ? { paths: stepped } : {}) },
       ],
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
@@ -149,16 +152,13 @@ export class CapacityChart extends TimeChart {
     this.markers = metrics.markers;
     const data: Data = [
       points.map((p) => p.t / 1000),
-      points.map((p) => p.warm),
-      points.map((p) => p.desired),
       points.map((p) => p.floor),
+      points.map((p) => p.desired),
+      points.map((p) => p.warm),
     ];
-    this.render(
-      data,
-      [metrics.fromMs / 1000, metrics.toMs / 1000],
-      points.length === 0 ? 'No samples yet.' : null,
-    );
     const last = points.at(-1);
+    const range = visibleRange(metrics, points[0]?.t, last?.t ?? Date.now());
+    this.render(data, range, points.length === 0 ? 'No samples yet.' : null);
     this.summary.textContent = last
       ? `${metrics.endpoint} at ${formatClock(last.t)}: ${last.warm ?? 'unknown'} warm, ${last.desired ?? 'unknown'} desired, floor ${last.floor ?? 'not set'}. ${metrics.markers.length} release marker(s) in view. Source: ${metrics.capacity.source}.`
       : `${metrics.endpoint}: no capacity samples yet.`;
@@ -167,17 +167,10 @@ export class CapacityChart extends TimeChart {
 
 /** Invocation latency (average and p99) from CloudWatch's ModelLatency. */
 export class LatencyChart extends TimeChart {
-  constructor(
-    container: HTMLElement,
-    private readonly summary: HTMLElement,
-  ) {
-    super(container);
-  }
-
   protected options(): Omit<uPlot.Options, 'width' | 'height'> {
     return {
       scales: { y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.15)] } },
-      axes: [timeAxis, valueAxis('ms')],
+      axes: [timeAxis(), valueAxis('ms')],
       series: [
         {},
         {

@@ -1,4 +1,4 @@
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -17,13 +17,13 @@ import type {
 } from '../../../functions/dashboard-api/api-contract.js';
 import { hasVerifiedClaims, makeHandler } from '../../../functions/dashboard-api/handler.js';
 import { readPageAssets } from '../../../functions/dashboard-api/page-assets.js';
-import { localClientConfig } from '../../../local/control-plane/local-clients.js';
 import { localDashboardDeps } from '../../../local/dashboard/install-dashboard.js';
 import {
   type DashboardStack,
   EXAMPLE_CALENDAR,
   eventually,
   LOCAL_IMAGE,
+  runCli,
   startDashboardStack,
 } from './dashboard-fixture.js';
 
@@ -33,7 +33,11 @@ interface ErrorBody {
 
 describe('dashboard API in the local region', () => {
   let env: DashboardStack;
-  const request = () => ({ endpoint: 'manga-recs', image: LOCAL_IMAGE, modelDataUrl: env.modelUrl });
+  const request = () => ({
+    endpoint: 'manga-recs',
+    image: LOCAL_IMAGE,
+    modelDataUrl: `file://${env.modelV1}`,
+  });
 
   beforeAll(async () => {
     env = await startDashboardStack();
@@ -159,10 +163,33 @@ describe('dashboard API in the local region', () => {
     });
   });
 
+  it('shows the same summary through `warmgate status`, as a table and as JSON', async () => {
+    const table = await runCli(env, ['status']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ENDPOINT\s+STATUS\s+WARM/);
+    expect(table.stdout).toMatch(
+      /manga-recs\s+InService\s+2 of 2\s+2\/2\s+2-4\s+warmgate-container:latest\s+ready/,
+    );
+    const json = await runCli(env, ['status', '--endpoint', 'manga-recs', '--json']);
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as EndpointsResponse;
+    // Out of process there is no hosting view: CurrentInstanceCount (instances past /ping) stands in.
+    expect(parsed.endpoints[0]?.variants[0]).toMatchObject({
+      warmInstances: 2,
+      warmSource: 'current-instance-count',
+      floor: 2,
+      max: 4,
+    });
+    const missing = await runCli(env, ['status', '--endpoint', 'no-such-endpoint']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no-such-endpoint does not exist');
+    const bad = await runCli(env, ['status', '--endpoint', 'not_valid!']);
+    expect(bad.code).toBe(2);
+  });
+
   it('charts sampled capacity and the latency of real invocations', async () => {
-    const runtime = new SageMakerRuntimeClient(localClientConfig(env.stack.region.url));
     for (let i = 0; i < 5; i += 1) {
-      await runtime.send(
+      await env.runtime.send(
         new InvokeEndpointCommand({
           EndpointName: 'manga-recs',
           ContentType: 'application/json',
@@ -170,7 +197,6 @@ describe('dashboard API in the local region', () => {
         }),
       );
     }
-    runtime.destroy();
     const metrics = await eventually(async () => {
       const { body } = await env.call<MetricsResponse>('/api/metrics?endpoint=manga-recs&minutes=30');
       const invocations = body.latency.available

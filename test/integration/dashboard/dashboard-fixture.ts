@@ -1,71 +1,46 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  DescribeExecutionCommand,
-  type DescribeExecutionCommandOutput,
-  ListExecutionsCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { smokeShapesFor } from '../../../cli/commands/rollout.js';
-import { writeExampleModel } from '../../../container/example-model/build.js';
-import { localClientConfig } from '../../../local/control-plane/local-clients.js';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { type InstalledDashboard, installDashboard } from '../../../local/dashboard/install-dashboard.js';
-import { type LocalStack, startLocalStack } from '../../../local/local-stack.js';
+import { type StackFixture, startStackFixture } from '../support/stack-fixture.js';
 
 export { eventually } from '../local/region-fixture.js';
-
-/** The image form the local region runs as this repository's container. */
-export const LOCAL_IMAGE = 'warmgate-container:latest';
+export {
+  executionResult,
+  IMAGE as LOCAL_IMAGE,
+  rolloutRequest,
+  runCli,
+  startRollout,
+} from '../support/stack-fixture.js';
 
 /** The example calendar: a weekly One Piece release, so one is always within a week. */
 export const EXAMPLE_CALENDAR = join(import.meta.dirname, '..', '..', '..', 'examples', 'calendar.yaml');
 
-/** A local stack with the dashboard installed, an example model on disk and a Step Functions client. */
-export interface DashboardStack {
-  readonly stack: LocalStack;
+/** The shared stack fixture with the dashboard installed on the region's port. */
+export interface DashboardStack extends StackFixture {
   readonly dashboard: InstalledDashboard;
-  readonly modelUrl: string;
-  readonly sfn: SFNClient;
-  /** Calls the dashboard with the token (unless `token: null`) and returns status and JSON. */
+  /** Calls the dashboard with its token (or `token`, or none for `null`); answers status and JSON. */
   call<T = unknown>(
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null },
   ): Promise<{ status: number; body: T; headers: Headers }>;
-  /** Starts a rollout the way the CLI does and waits for its end. */
-  rollout(request: Record<string, unknown>): Promise<DescribeExecutionCommandOutput>;
   /** How many executions the rollout and prewarm machines have had. */
   executionCount(): Promise<number>;
-  close(): Promise<void>;
 }
 
-/** One stack per test file: fast probes, SageMaker's timeouts at a tenth. */
+/** One stack per test file, with the example calendar and fast capacity sampling. */
 export async function startDashboardStack(): Promise<DashboardStack> {
-  const workDir = mkdtempSync(join(tmpdir(), 'warmgate-dashboard-'));
-  const modelDir = join(workDir, 'model');
-  await writeExampleModel(modelDir);
-  const stack = await startLocalStack({
-    timeScale: 0.1,
-    provisioningDelayMs: 50,
-    pingIntervalMs: 250,
-    drainMs: 2000,
-    pollSeconds: { initial: 1, max: 1 },
+  const fixture = await startStackFixture();
+  const dashboard = await installDashboard(fixture.stack, {
+    calendarPath: EXAMPLE_CALENDAR,
+    sampleIntervalMs: 500,
   });
-  const dashboard = await installDashboard(stack, { calendarPath: EXAMPLE_CALENDAR, sampleIntervalMs: 500 });
-  const sfn = new SFNClient(localClientConfig(stack.region.url));
-  const modelUrl = pathToFileURL(modelDir).href;
-  const arns = stack.controlPlane.stateMachineArns;
-
+  const { url } = fixture.stack.region;
   return {
-    stack,
+    ...fixture,
     dashboard,
-    modelUrl,
-    sfn,
     async call(path, init = {}) {
       const token = init.token === undefined ? dashboard.token : init.token;
-      const response = await fetch(`${stack.region.url}${path}`, {
+      const response = await fetch(`${url}${path}`, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
         headers: {
           ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
@@ -82,36 +57,13 @@ export async function startDashboardStack(): Promise<DashboardStack> {
       }
       return { status: response.status, body: body as never, headers: response.headers };
     },
-    async rollout(request) {
-      const started = await sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: arns.rollout,
-          input: JSON.stringify({
-            request,
-            smokeShapes: smokeShapesFor({ modelData: String(request.modelDataUrl) }),
-          }),
-        }),
-      );
-      for (;;) {
-        const described = await sfn.send(
-          new DescribeExecutionCommand({ executionArn: started.executionArn }),
-        );
-        if (described.status !== 'RUNNING') return described;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    },
     async executionCount() {
       let total = 0;
-      for (const stateMachineArn of Object.values(arns)) {
-        const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000 }));
+      for (const stateMachineArn of Object.values(fixture.stack.controlPlane.stateMachineArns)) {
+        const page = await fixture.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000 }));
         total += page.executions?.length ?? 0;
       }
       return total;
-    },
-    async close() {
-      sfn.destroy();
-      await stack.close();
-      rmSync(workDir, { recursive: true, force: true });
     },
   };
 }
