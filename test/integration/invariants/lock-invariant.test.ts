@@ -1,0 +1,108 @@
+import type { Server } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LockBusyError } from '../../../core/errors.js';
+import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
+
+// The real DynamoDB implementation (dynalite), in-process: the property exercises its conditional
+// writes, which are what make the lock a lock.
+describe('endpoint lock', () => {
+  let server: Server;
+  let client: DynamoDBClient;
+  let tableCount = 0;
+
+  beforeAll(async () => {
+    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function freshLock(): Promise<DynamoDbEndpointLock> {
+    tableCount += 1;
+    const tableName = `locks-${tableCount}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'endpointName', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'endpointName', AttributeType: 'S' }],
+      }),
+    );
+    return new DynamoDbEndpointLock(client, tableName);
+  }
+
+  type Op = { kind: 'acquire' | 'release'; owner: number; at: number; lease: number };
+  const op = fc.record({
+    kind: fc.constantFrom('acquire' as const, 'release' as const),
+    owner: fc.integer({ min: 0, max: 3 }),
+    at: fc.integer({ min: 0, max: 600 }),
+    lease: fc.integer({ min: 60, max: 300 }),
+  });
+
+  it('grants an endpoint to at most one live owner whatever the interleaving, and recovers after expiry', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (raw) => {
+        const lock = await freshLock();
+        // Time only moves forward; the model mirrors the lease rules a reader expects.
+        const ops: Op[] = [...raw].sort((a, b) => a.at - b.at);
+        let holder: { owner: number; expiresAt: number } | undefined;
+        for (const o of ops) {
+          const now = new Date(Date.UTC(2026, 10, 28) + o.at * 1000);
+          const nowSeconds = Math.floor(now.getTime() / 1000);
+          const free = !holder || holder.expiresAt < nowSeconds || holder.owner === o.owner;
+          if (o.kind === 'acquire') {
+            const attempt = lock.acquire({
+              endpoint: 'manga-recs',
+              owner: `exec-${o.owner}`,
+              purpose: 'rollout',
+              now,
+              leaseSeconds: o.lease,
+            });
+            if (free) {
+              await expect(attempt).resolves.toMatchObject({ owner: `exec-${o.owner}` });
+              holder = { owner: o.owner, expiresAt: nowSeconds + o.lease };
+            } else {
+              await expect(attempt).rejects.toBeInstanceOf(LockBusyError);
+            }
+          } else {
+            const released = await lock.release('manga-recs', `exec-${o.owner}`);
+            expect(released).toBe(holder?.owner === o.owner);
+            if (holder?.owner === o.owner) holder = undefined;
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('lets exactly one of many simultaneous acquirers win', async () => {
+    const lock = await freshLock();
+    const now = new Date();
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        lock.acquire({
+          endpoint: 'manga-recs',
+          owner: `exec-${i}`,
+          purpose: 'rollout',
+          now,
+          leaseSeconds: 600,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(LockBusyError);
+  });
+});

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SafetyViolationError, ValidationError } from '../../../../core/errors.js';
+import type { CapacityHold, CapacityHolds } from '../../../../core/ports/capacity-holds.js';
+import type {
+  ScalableVariant,
+  ScalingLimits,
+  ScheduledAction,
+  VariantScaling,
+} from '../../../../core/ports/scaling.js';
+import { planPrewarm } from '../../../../core/prewarm/prewarm-plan.js';
+import { raiseFloor } from '../../../../core/prewarm/raise-floor.js';
+import { restoreWindowFloor } from '../../../../core/prewarm/restore-floor.js';
+import { ensureFloor } from '../../../../core/rollout/ensure-floor.js';
+
+// In-memory implementations of warmgate's own ports (not of any AWS SDK): the properties are
+// about core's decisions, and every write the core makes is recorded to check against.
+class RecordingScaling implements VariantScaling {
+  limits: ScalingLimits | undefined;
+  readonly writes: ScalingLimits[] = [];
+  constructor(initial?: ScalingLimits) {
+    this.limits = initial;
+  }
+  async describe(_target: ScalableVariant) {
+    return this.limits;
+  }
+  async register(_target: ScalableVariant, limits: ScalingLimits) {
+    this.writes.push(limits);
+    this.limits = limits;
+  }
+  async deregister() {
+    this.limits = undefined;
+  }
+  async scheduledActions(): Promise<ScheduledAction[]> {
+    return [];
+  }
+  async putScheduledAction() {}
+  async putConcurrencyTracking() {
+    return 'policy';
+  }
+}
+
+class MemoryHolds implements CapacityHolds {
+  readonly holds = new Map<string, CapacityHold>();
+  async put(hold: CapacityHold) {
+    this.holds.set(hold.holdId, hold);
+  }
+  async remove(_endpoint: string, holdId: string) {
+    this.holds.delete(holdId);
+  }
+  async active(_endpoint: string, now: Date) {
+    return [...this.holds.values()].filter((h) => Date.parse(h.until) > now.getTime());
+  }
+}
+
+const NOW = new Date('2026-11-28T00:00:00Z');
+const target = { endpoint: 'manga-recs', variant: 'AllTraffic' };
+const existingLimits = fc.option(
+  fc.record({ minCapacity: fc.integer({ min: 2, max: 20 }), maxCapacity: fc.integer({ min: 2, max: 40 }) }),
+  { nil: undefined },
+);
+
+type Step =
+  | { kind: 'rollout'; minCapacity: number; maxCapacity: number }
+  | { kind: 'raise'; window: number; minCapacity: number }
+  | { kind: 'restore'; window: number; baseFloor: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('rollout' as const),
+    minCapacity: fc.integer({ min: -3, max: 12 }),
+    maxCapacity: fc.integer({ min: 1, max: 24 }),
+  }),
+  fc.record({
+    kind: fc.constant('raise' as const),
+    window: fc.integer({ min: 0, max: 3 }),
+    minCapacity: fc.integer({ min: -3, max: 16 }),
+  }),
+  fc.record({
+    kind: fc.constant('restore' as const),
+    window: fc.integer({ min: 0, max: 3 }),
+    baseFloor: fc.integer({ min: -3, max: 6 }),
+  }),
+);
+
+async function apply(scaling: RecordingScaling, holds: MemoryHolds, s: Step): Promise<void> {
+  switch (s.kind) {
+    case 'rollout':
+      await ensureFloor(
+        { scaling, holds, targetConcurrencyPerInstance: 4 },
+        target,
+        { minCapacity: s.minCapacity, maxCapacity: s.maxCapacity },
+        undefined,
+        NOW,
+      );
+      return;
+    case 'raise':
+    case 'restore': {
+      const plan = planPrewarm({
+        endpoint: target.endpoint,
+        windowId: `w${s.window}`,
+        releaseAt: '2026-11-28T01:00:00Z',
+        restoreAt: '2026-11-28T02:00:00Z',
+        minCapacity: s.kind === 'raise' ? s.minCapacity : 2,
+        baseFloor: s.kind === 'restore' ? s.baseFloor : 2,
+      });
+      if (s.kind === 'raise') await raiseFloor({ scaling, holds }, plan, NOW);
+      else await restoreWindowFloor({ scaling, holds }, plan, NOW);
+    }
+  }
+}
+
+describe('floor invariant', () => {
+  it('never writes a MinCapacity below 2 whatever sequence of rollouts, raises and restores runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(existingLimits, fc.array(step, { maxLength: 12 }), async (initial, steps) => {
+        const scaling = new RecordingScaling(initial);
+        const holds = new MemoryHolds();
+        for (const s of steps) {
+          const before = scaling.writes.length;
+          try {
+            await apply(scaling, holds, s);
+          } catch (error) {
+            // A refused step is allowed only as a validation or safety refusal, and writes nothing.
+            expect(error instanceof ValidationError || error instanceof SafetyViolationError).toBe(true);
+            expect(scaling.writes.length).toBe(before);
+          }
+        }
+        for (const write of scaling.writes) {
+          expect(write.minCapacity).toBeGreaterThanOrEqual(2);
+          expect(write.maxCapacity).toBeGreaterThanOrEqual(write.minCapacity);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never lowers the floor below what an active window holds when a rollout ends inside it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 16 }),
+        fc.integer({ min: 2, max: 8 }),
+        fc.integer({ min: 2, max: 24 }),
+        async (windowFloor, rolloutFloor, rolloutMax) => {
+          const scaling = new RecordingScaling({ minCapacity: 2, maxCapacity: 4 });
+          const holds = new MemoryHolds();
+          await apply(scaling, holds, { kind: 'raise', window: 0, minCapacity: windowFloor });
+          await apply(scaling, holds, {
+            kind: 'rollout',
+            minCapacity: rolloutFloor,
+            maxCapacity: Math.max(rolloutMax, rolloutFloor),
+          });
+          expect(scaling.limits?.minCapacity).toBe(Math.max(windowFloor, rolloutFloor));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('restores to the rollout floor, not below it, when the last window ends', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 8 }),
+        fc.integer({ min: 2, max: 16 }),
+        async (rolloutFloor, windowFloor) => {
+          const scaling = new RecordingScaling();
+          const holds = new MemoryHolds();
+          await apply(scaling, holds, { kind: 'rollout', minCapacity: rolloutFloor, maxCapacity: 24 });
+          await apply(scaling, holds, { kind: 'raise', window: 1, minCapacity: windowFloor });
+          await apply(scaling, holds, { kind: 'restore', window: 1, baseFloor: 2 });
+          expect(scaling.limits?.minCapacity).toBe(rolloutFloor);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
