@@ -10,7 +10,7 @@
  * onnxruntime-node stays external: it is a native addon, resolved from node_modules at run time.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,23 @@ export function containerSourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** A day: an instance still running from an older bundle may yet start a replacement worker from it. */
+const KEEP_OLD_BUNDLES_MS = 24 * 60 * 60 * 1000;
+
+/** Removes bundles of older sources, once nothing plausibly runs from them any more. */
+function pruneOldBundles(root: string, current: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(root)) {
+    if (name === current) continue;
+    const path = join(root, name);
+    try {
+      if (now - statSync(path).mtimeMs > KEEP_OLD_BUNDLES_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Pruning is best effort; another process may be removing the same folder.
+    }
+  }
+}
+
 let cached: { hash: string; entry: string } | undefined;
 
 /**
@@ -99,6 +116,7 @@ export function ensureContainerBundle(): string {
       // Another process renamed its build into place first; theirs is identical.
       rmSync(tmp, { recursive: true, force: true });
     }
+    pruneOldBundles(root, hash);
   }
   cached = { hash, entry };
   return entry;

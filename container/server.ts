@@ -35,7 +35,9 @@ export interface ContainerServer {
   drain(timeoutMs: number): Promise<number>;
 }
 
-const SHED_BODY = JSON.stringify({ error: { code: 'OVERLOADED', message: 'inference queue full; retry later' } });
+const SHED_BODY = JSON.stringify({
+  error: { code: 'OVERLOADED', message: 'inference queue full; retry later' },
+});
 
 function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
   if (res.headersSent || res.destroyed) return;

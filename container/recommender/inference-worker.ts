@@ -52,7 +52,6 @@ function providers(ort: Ort, options: OrtOptions): string[] {
 interface Loaded {
   readonly ort: Ort;
   readonly session: InferenceSession;
-  readonly catalog: CatalogFile;
 }
 
 async function load(init: Extract<ToWorker, { type: 'init' }>): Promise<Loaded> {
@@ -83,11 +82,12 @@ async function load(init: Extract<ToWorker, { type: 'init' }>): Promise<Loaded> 
     if (!session.outputNames.includes(name)) throw new Error(`model.onnx: missing output ${name}`);
   }
   post({ type: 'loaded', sessionCreateMs: performance.now() - sessionStarted, ortImportMs, providers: used });
-  return { ort, session, catalog: init.catalog };
+  return { ort, session };
 }
 
 async function run(
-  { ort, session, catalog }: Loaded,
+  { ort, session }: Loaded,
+  catalog: CatalogFile,
   message: Extract<ToWorker, { type: 'run' }>,
 ): Promise<FromWorker> {
   const started = performance.now();
@@ -123,17 +123,23 @@ async function run(
 }
 
 let loaded: Promise<Loaded> | undefined;
+let catalog: CatalogFile | undefined;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
     loaded = load(message);
     loaded.catch((error: unknown) => post({ type: 'load-error', message: errorText(error) }));
     return;
   }
-  if (!loaded) {
+  if (message.type === 'catalog') {
+    catalog = message.catalog;
+    return;
+  }
+  const ready = catalog;
+  if (!loaded || !ready) {
     post({ type: 'run-error', id: message.id, message: 'worker not initialised' });
     return;
   }
   loaded
-    .then((l) => run(l, message))
+    .then((l) => run(l, ready, message))
     .then(post, (error: unknown) => post({ type: 'run-error', id: message.id, message: errorText(error) }));
 });

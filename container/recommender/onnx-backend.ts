@@ -87,20 +87,24 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
 
   async load(): Promise<LoadReport> {
     const starting = Array.from({ length: this.#options.workers }, () => takeInferenceWorker());
-    let catalog: CatalogFile;
-    try {
-      catalog = await readCatalog(this.#options.modelDir);
-    } catch (error) {
+    // Sessions start first; catalog.json is read and validated while they are being created.
+    const sessions = starting.map((s) => this.#initialise(s));
+    const [catalogResult, ...started] = await Promise.allSettled([
+      readCatalog(this.#options.modelDir),
+      ...sessions,
+    ]);
+    const failure =
+      catalogResult?.status === 'rejected'
+        ? catalogResult
+        : started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure || catalogResult?.status !== 'fulfilled') {
       await Promise.all(starting.map((s) => s.worker.terminate()));
-      throw new ModelLoadError(text(error), { cause: error });
+      const reason = (failure as PromiseRejectedResult | undefined)?.reason;
+      throw new ModelLoadError(text(reason), { cause: reason });
     }
+    const catalog = catalogResult.value as CatalogFile;
     this.#catalog = catalog;
-    const started = await Promise.allSettled(starting.map((s) => this.#initialise(s, catalog)));
-    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) {
-      await Promise.all(starting.map((s) => s.worker.terminate()));
-      throw new ModelLoadError(text(failure.reason), { cause: failure.reason });
-    }
+    for (const s of starting) s.worker.postMessage({ type: 'catalog', catalog } satisfies ToWorker);
     const infos = started.map((s) => (s as PromiseFulfilledResult<Loaded>).value);
     starting.forEach((s) => {
       this.#attach({ worker: s.worker, job: undefined, completed: 0 });
@@ -121,7 +125,7 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
   }
 
   /** Sends `init` and waits for the session; rejects with the worker's reason. */
-  #initialise(starting: StartingWorker, catalog: CatalogFile): Promise<Loaded> {
+  #initialise(starting: StartingWorker): Promise<Loaded> {
     const { worker } = starting;
     return new Promise((resolve, reject) => {
       const cleanup = () => {
@@ -152,12 +156,7 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
         reject(early);
         return;
       }
-      const init: ToWorker = {
-        type: 'init',
-        modelDir: this.#options.modelDir,
-        ort: this.#options.ort,
-        catalog,
-      };
+      const init: ToWorker = { type: 'init', modelDir: this.#options.modelDir, ort: this.#options.ort };
       worker.postMessage(init);
     });
   }
@@ -183,10 +182,12 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
       if (this.#closed || !this.#catalog) return;
       this.#options.onWorkerEvent?.('worker-lost', { why });
       const fresh = takeInferenceWorker();
-      this.#initialise(fresh, this.#catalog).then(
+      const catalog = this.#catalog;
+      this.#initialise(fresh).then(
         () => {
           if (this.#closed) void fresh.worker.terminate();
           else {
+            fresh.worker.postMessage({ type: 'catalog', catalog } satisfies ToWorker);
             this.#attach({ worker: fresh.worker, job: undefined, completed: 0 });
             this.#options.onWorkerEvent?.('worker-replaced', {});
             this.#pump();

@@ -14,13 +14,13 @@ export interface Recommendation {
 }
 
 export type ToWorker =
-  /** Sent once: the catalog is validated on the main thread, so the worker needs no zod. */
-  | {
-      readonly type: 'init';
-      readonly modelDir: string;
-      readonly ort: OrtOptions;
-      readonly catalog: CatalogFile;
-    }
+  /** Sent first, as soon as the configuration is known: creates the session. */
+  | { readonly type: 'init'; readonly modelDir: string; readonly ort: OrtOptions }
+  /**
+   * Sent once the main thread has validated catalog.json (with zod, which the worker does not
+   * load); it travels while the session is still being created.
+   */
+  | { readonly type: 'catalog'; readonly catalog: CatalogFile }
   | { readonly type: 'run'; readonly id: number; readonly instances: readonly RecommendationInstance[] };
 
 export type FromWorker =
