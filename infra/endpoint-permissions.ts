@@ -85,15 +85,20 @@ export function allowRevert(role: IRole, scope: EndpointScope): void {
   });
 }
 
-/** `VariantScaling.describe/scheduledActions`: saving the scaling set-up before a type change. */
-export function allowReadScaling(role: IRole): void {
+/**
+ * `VariantScaling.describe` (and `scheduledActions` when asked): the current floor and ceiling,
+ * and the scheduled actions an instance-type change would delete.
+ */
+export function allowReadScaling(role: IRole, options: { readonly scheduledActions: boolean }): void {
   allow(role, {
     actions: [
       'application-autoscaling:DescribeScalableTargets',
-      'application-autoscaling:DescribeScheduledActions',
+      ...(options.scheduledActions ? ['application-autoscaling:DescribeScheduledActions'] : []),
     ],
     resources: ['*'],
-    why: 'Saves the floor, ceiling and scheduled actions before an instance-type change removes them.',
+    why: options.scheduledActions
+      ? 'Saves the floor, ceiling and scheduled actions before an instance-type change removes them.'
+      : 'Reads the current floor and ceiling, so a change never lowers them by accident.',
     wildcard: SCALABLE_TARGETS_UNSCOPABLE,
   });
 }
@@ -115,24 +120,28 @@ export function allowDeregisterScaling(role: IRole, scope: EndpointScope): void 
 }
 
 /**
- * `VariantScaling.register/putScheduledAction` (and `putConcurrencyTracking` when
- * `trackingPolicy`): holding the floor at 2 or more.
+ * `VariantScaling.register`, plus `putScheduledAction` and `putConcurrencyTracking` when asked:
+ * holding or raising the floor. `VariantScaling.describe` is {@link allowReadScaling}.
  */
 export function allowWriteScaling(
   role: IRole,
   scope: EndpointScope,
-  options: { readonly trackingPolicy: boolean },
+  options: { readonly scheduledActions: boolean; readonly trackingPolicy: boolean },
 ): void {
   allow(role, {
     actions: [
       'application-autoscaling:RegisterScalableTarget',
-      'application-autoscaling:PutScheduledAction',
+      ...(options.scheduledActions ? ['application-autoscaling:PutScheduledAction'] : []),
       ...(options.trackingPolicy ? ['application-autoscaling:PutScalingPolicy'] : []),
     ],
     resources: ['*'],
-    why: options.trackingPolicy
-      ? 'Registers the variant with MinCapacity >= 2, target tracking on high-resolution concurrency, and restores scheduled actions.'
-      : 'Re-registers the variant with its saved limits and restores its scheduled actions after a failed type change.',
+    why: [
+      'Registers the variant with its MinCapacity (never below 2)',
+      ...(options.trackingPolicy ? ['puts target tracking on high-resolution concurrency'] : []),
+      ...(options.scheduledActions ? ['restores scheduled actions removed by an instance-type change'] : []),
+    ]
+      .join('; ')
+      .concat('.'),
     wildcard: SCALABLE_TARGETS_UNSCOPABLE,
   });
   allow(role, {

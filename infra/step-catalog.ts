@@ -25,9 +25,9 @@ export interface StepResources {
 export interface StepDefinition {
   readonly name: string;
   readonly timeout: Duration;
-  /** Exactly the variables the handler's `defaultDeps()` parses (functions/shared/runtime-config.ts). */
+  /** Exactly the variables the handler's deps parse (functions/shared/runtime-config.ts). */
   environment(resources: StepResources): Record<string, string>;
-  /** Exactly the calls the handler's adapters make; see each handler's `defaultDeps()`. */
+  /** Exactly the calls the handler's adapters make; see each handler's deps. */
   grant(role: IRole, resources: StepResources): void;
 }
 
@@ -44,120 +44,207 @@ export function functionArnPlaceholder(stepName: string): string {
 }
 
 // The steps' short SDK retry budget (clientConfig) plus Step Functions' own Retry keep each call
-// short; the timeouts only bound a hung connection. verify-capacity sends one smoke request per
-// traffic shape, each allowed its latency budget, so it gets more.
+// short; the timeouts only bound a hung connection.
 const STEP_TIMEOUT = Duration.seconds(30);
 
-/** The nine Lambdas of state-machines/rollout.asl.json. */
+const noEnvironment = () => ({});
+const noPermissions = () => {};
+const lockTable = ({ tables }: StepResources) => ({ LOCK_TABLE_NAME: tables.locks.tableName });
+const holdsTable = ({ tables }: StepResources) => ({ HOLDS_TABLE_NAME: tables.holds.tableName });
+const pollIntervals = () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30' });
+
+/** `functions/shared/telemetry-deps.ts`: the audit record and the CloudWatch metrics. */
+function allowTelemetry(role: IRole, { tables }: StepResources): void {
+  allow(role, {
+    actions: ['dynamodb:PutItem'],
+    resources: [tables.audit.tableArn],
+    why: 'Appends the audit record of the rollout or pre-warm.',
+  });
+  allow(role, {
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': 'Warmgate' } },
+    why: 'Publishes the rollout and pre-warm timings (RolloutDuration, TimeToInService, ColdStartExposure, readiness margin).',
+    wildcard:
+      'PutMetricData has no resource type; the cloudwatch:namespace condition limits it to the Warmgate namespace.',
+  });
+}
+
+const validatePlan: StepDefinition = {
+  name: 'validate-plan',
+  timeout: STEP_TIMEOUT,
+  // `aws` refuses file:// model data, which only the local region can serve.
+  environment: () => ({ WARMGATE_MODE: 'aws' }),
+  grant: noPermissions,
+};
+
+const acquireLock: StepDefinition = {
+  name: 'acquire-lock',
+  timeout: STEP_TIMEOUT,
+  environment: lockTable,
+  grant: (role, { tables }) =>
+    allow(role, {
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+      resources: [tables.locks.tableArn],
+      why: 'Takes the lease with a conditional PutItem; on a conflict, reads the holder to name it in LockBusyError.',
+    }),
+};
+
+const releaseLock: StepDefinition = {
+  name: 'release-lock',
+  timeout: STEP_TIMEOUT,
+  environment: lockTable,
+  grant: (role, { tables }) =>
+    allow(role, {
+      actions: ['dynamodb:DeleteItem'],
+      resources: [tables.locks.tableArn],
+      why: 'Deletes the lease on the condition that this execution still owns it.',
+    }),
+};
+
+const createOrUpdate: StepDefinition = {
+  name: 'create-or-update',
+  timeout: Duration.seconds(60),
+  environment: ({ executionRole, config }) => ({
+    EXECUTION_ROLE_ARN: executionRole.roleArn,
+    ROLLBACK_ALARMS: config.rollbackAlarms.join(','),
+  }),
+  grant: (role, { scope, executionRole }) => {
+    allowDescribeEndpoint(role, scope);
+    allowDeploy(role, scope, executionRole);
+    allowReadScaling(role, { scheduledActions: true });
+    allowDeregisterScaling(role, scope);
+  },
+};
+
+const describeEndpoint: StepDefinition = {
+  name: 'describe-endpoint',
+  timeout: STEP_TIMEOUT,
+  environment: pollIntervals,
+  grant: (role, { scope }) => allowDescribeEndpoint(role, scope),
+};
+
+const verifyCapacity: StepDefinition = {
+  name: 'verify-capacity',
+  // One smoke request per traffic shape, each allowed its latency budget.
+  timeout: Duration.seconds(90),
+  environment: noEnvironment,
+  grant: (role, { scope }) => {
+    allowDescribeEndpoint(role, scope);
+    allow(role, {
+      actions: ['sagemaker:InvokeEndpoint'],
+      resources: [scope.endpoints()],
+      why: 'Sends one smoke request per warmup traffic shape and times it against the latency budget.',
+      wildcard:
+        'The endpoint under verification is named by the request; matched by the configured endpoint-name prefix.',
+    });
+  },
+};
+
+const ensureFloor: StepDefinition = {
+  name: 'ensure-floor',
+  timeout: STEP_TIMEOUT,
+  environment: (resources) => ({ ...holdsTable(resources), TARGET_CONCURRENCY_PER_INSTANCE: '4' }),
+  grant: (role, { scope, tables }) => {
+    allow(role, {
+      actions: ['dynamodb:Query'],
+      resources: [tables.holds.tableArn],
+      why: "Reads the endpoint's active pre-warm holds, whose floors a rollout must not lower.",
+    });
+    allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: true });
+  },
+};
+
+const rollback: StepDefinition = {
+  name: 'rollback',
+  timeout: Duration.seconds(60),
+  environment: ({ config }) => ({ ROLLBACK_ALARMS: config.rollbackAlarms.join(',') }),
+  grant: (role, { scope }) => {
+    allowDescribeEndpoint(role, scope);
+    allowRevert(role, scope);
+    allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
+  },
+};
+
+const record: StepDefinition = {
+  name: 'record',
+  timeout: STEP_TIMEOUT,
+  environment: ({ tables }) => ({ AUDIT_TABLE_NAME: tables.audit.tableName }),
+  grant: allowTelemetry,
+};
+
+const prewarmPlan: StepDefinition = {
+  name: 'prewarm-plan',
+  timeout: STEP_TIMEOUT,
+  environment: noEnvironment,
+  grant: noPermissions,
+};
+
+const raiseFloor: StepDefinition = {
+  name: 'raise-floor',
+  timeout: STEP_TIMEOUT,
+  environment: holdsTable,
+  grant: (role, { scope, tables }) => {
+    allow(role, {
+      actions: ['dynamodb:PutItem'],
+      resources: [tables.holds.tableArn],
+      why: "Writes the window's capacity hold before raising the floor, so a rollout meanwhile keeps it.",
+    });
+    allowReadScaling(role, { scheduledActions: false });
+    allowWriteScaling(role, scope, { scheduledActions: false, trackingPolicy: false });
+  },
+};
+
+const checkCapacity: StepDefinition = {
+  name: 'check-capacity',
+  timeout: STEP_TIMEOUT,
+  environment: pollIntervals,
+  grant: (role, { scope }) => allowDescribeEndpoint(role, scope),
+};
+
+const restoreFloor: StepDefinition = {
+  name: 'restore-floor',
+  timeout: STEP_TIMEOUT,
+  environment: holdsTable,
+  grant: (role, { scope, tables }) => {
+    allow(role, {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:Query'],
+      resources: [tables.holds.tableArn],
+      why: "Removes the window's hold, then reads the holds still active to restore the highest floor they need.",
+    });
+    allowReadScaling(role, { scheduledActions: false });
+    allowWriteScaling(role, scope, { scheduledActions: false, trackingPolicy: false });
+  },
+};
+
+const recordPrewarm: StepDefinition = {
+  name: 'record-prewarm',
+  timeout: STEP_TIMEOUT,
+  environment: ({ tables }) => ({ AUDIT_TABLE_NAME: tables.audit.tableName }),
+  grant: allowTelemetry,
+};
+
+/** The Lambdas of state-machines/rollout.asl.json. */
 export const ROLLOUT_STEPS: readonly StepDefinition[] = [
-  {
-    name: 'validate-plan',
-    timeout: STEP_TIMEOUT,
-    // `aws` refuses file:// model data, which only the local region can serve.
-    environment: () => ({ WARMGATE_MODE: 'aws' }),
-    grant: () => {},
-  },
-  {
-    name: 'acquire-lock',
-    timeout: STEP_TIMEOUT,
-    environment: ({ tables }) => ({ LOCK_TABLE_NAME: tables.locks.tableName }),
-    grant: (role, { tables }) =>
-      allow(role, {
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-        resources: [tables.locks.tableArn],
-        why: 'Takes the lease with a conditional PutItem; on a conflict, reads the holder to name it in LockBusyError.',
-      }),
-  },
-  {
-    name: 'release-lock',
-    timeout: STEP_TIMEOUT,
-    environment: ({ tables }) => ({ LOCK_TABLE_NAME: tables.locks.tableName }),
-    grant: (role, { tables }) =>
-      allow(role, {
-        actions: ['dynamodb:DeleteItem'],
-        resources: [tables.locks.tableArn],
-        why: 'Deletes the lease on the condition that this execution still owns it.',
-      }),
-  },
-  {
-    name: 'create-or-update',
-    timeout: Duration.seconds(60),
-    environment: ({ executionRole, config }) => ({
-      EXECUTION_ROLE_ARN: executionRole.roleArn,
-      ROLLBACK_ALARMS: config.rollbackAlarms.join(','),
-    }),
-    grant: (role, { scope, executionRole }) => {
-      allowDescribeEndpoint(role, scope);
-      allowDeploy(role, scope, executionRole);
-      allowReadScaling(role);
-      allowDeregisterScaling(role, scope);
-    },
-  },
-  {
-    name: 'describe-endpoint',
-    timeout: STEP_TIMEOUT,
-    environment: () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30' }),
-    grant: (role, { scope }) => allowDescribeEndpoint(role, scope),
-  },
-  {
-    name: 'verify-capacity',
-    timeout: Duration.seconds(90),
-    environment: () => ({}),
-    grant: (role, { scope }) => {
-      allowDescribeEndpoint(role, scope);
-      allow(role, {
-        actions: ['sagemaker:InvokeEndpoint'],
-        resources: [scope.endpoints()],
-        why: 'Sends one smoke request per warmup traffic shape and times it against the latency budget.',
-        wildcard:
-          'The endpoint under verification is named by the rollout request; matched by the configured endpoint-name prefix.',
-      });
-    },
-  },
-  {
-    name: 'ensure-floor',
-    timeout: STEP_TIMEOUT,
-    environment: ({ tables }) => ({
-      HOLDS_TABLE_NAME: tables.holds.tableName,
-      TARGET_CONCURRENCY_PER_INSTANCE: '4',
-    }),
-    grant: (role, { scope, tables }) => {
-      allow(role, {
-        actions: ['dynamodb:Query'],
-        resources: [tables.holds.tableArn],
-        why: "Reads the endpoint's active pre-warm holds, whose floors a rollout must not lower.",
-      });
-      allowWriteScaling(role, scope, { trackingPolicy: true });
-    },
-  },
-  {
-    name: 'rollback',
-    timeout: Duration.seconds(60),
-    environment: ({ config }) => ({ ROLLBACK_ALARMS: config.rollbackAlarms.join(',') }),
-    grant: (role, { scope }) => {
-      allowDescribeEndpoint(role, scope);
-      allowRevert(role, scope);
-      allowWriteScaling(role, scope, { trackingPolicy: false });
-    },
-  },
-  {
-    name: 'record',
-    timeout: STEP_TIMEOUT,
-    environment: ({ tables }) => ({ AUDIT_TABLE_NAME: tables.audit.tableName }),
-    grant: (role, { tables }) => {
-      allow(role, {
-        actions: ['dynamodb:PutItem'],
-        resources: [tables.audit.tableArn],
-        why: "Appends the rollout's audit record.",
-      });
-      allow(role, {
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': 'Warmgate' } },
-        why: 'Publishes RolloutDuration, TimeToInService and ColdStartExposure.',
-        wildcard:
-          'PutMetricData has no resource type; the cloudwatch:namespace condition limits it to the Warmgate namespace.',
-      });
-    },
-  },
+  validatePlan,
+  acquireLock,
+  releaseLock,
+  createOrUpdate,
+  describeEndpoint,
+  verifyCapacity,
+  ensureFloor,
+  rollback,
+  record,
+];
+
+/** The Lambdas of state-machines/prewarm.asl.json; the lock and verify steps are the rollout's. */
+export const PREWARM_STEPS: readonly StepDefinition[] = [
+  prewarmPlan,
+  acquireLock,
+  raiseFloor,
+  releaseLock,
+  checkCapacity,
+  verifyCapacity,
+  restoreFloor,
+  recordPrewarm,
 ];

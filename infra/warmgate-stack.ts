@@ -7,17 +7,18 @@ import { ControlPlaneTables } from './control-plane-tables.js';
 import { EndpointScope } from './endpoint-scope.js';
 import { REPO_ROOT } from './lambda-bundling.js';
 import { ModelExecutionRole } from './model-execution-role.js';
+import type { StackConfig } from './stack-config.js';
 import {
   functionArnPlaceholder,
+  PREWARM_STEPS,
   ROLLOUT_STEPS,
   type StepDefinition,
   type StepResources,
-} from './rollout-steps.js';
-import type { StackConfig } from './stack-config.js';
+} from './step-catalog.js';
 import { WarmgateLambda } from './warmgate-lambda.js';
 
-/** The name `warmgate rollout` starts executions of (it finds the machine by name). */
-export const ROLLOUT_STATE_MACHINE_NAME = 'warmgate-rollout';
+/** The names the CLI and the dashboard find the machines by (`warmgate-<kind>`). */
+export const STATE_MACHINE_NAMES = { rollout: 'warmgate-rollout', prewarm: 'warmgate-prewarm' } as const;
 
 export interface WarmgateStackProps extends StackProps {
   readonly config: StackConfig;
@@ -29,9 +30,9 @@ export interface WarmgateStackProps extends StackProps {
  * warmgate's control plane on AWS: the control-plane tables, the model execution role, and one
  * state machine per ASL file under state-machines/ with its step Lambdas.
  *
- * Later parts plug in beside the rollout with the same pieces: a prewarm machine is another
- * `AslStateMachine` over `steps(...)`; schedules, the calendar bucket, alarms and the dashboard
- * API are constructs that take `stepResources` and the machines they may start.
+ * Later parts plug in beside the two machines with the same pieces: schedules, the calendar bucket
+ * and its sync Lambda, the late-capacity alarm and the dashboard API are constructs that take
+ * `stepResources` (and `steps(...)` for their Lambdas) and the machines they may start.
  */
 export class WarmgateStack extends Stack {
   readonly stepResources: StepResources;
@@ -40,6 +41,7 @@ export class WarmgateStack extends Stack {
   /** Every step Lambda by its functions/ folder name. */
   readonly lambdas = new Map<string, WarmgateLambda>();
   readonly rollout: AslStateMachine;
+  readonly prewarm: AslStateMachine;
 
   constructor(
     scope: Construct,
@@ -63,9 +65,15 @@ export class WarmgateStack extends Stack {
     };
 
     this.rollout = new AslStateMachine(this, 'Rollout', {
-      stateMachineName: ROLLOUT_STATE_MACHINE_NAME,
+      stateMachineName: STATE_MACHINE_NAMES.rollout,
       definitionFile: join(REPO_ROOT, 'state-machines', 'rollout.asl.json'),
       tasks: this.steps(ROLLOUT_STEPS),
+      logRetention: config.logRetentionDays,
+    });
+    this.prewarm = new AslStateMachine(this, 'Prewarm', {
+      stateMachineName: STATE_MACHINE_NAMES.prewarm,
+      definitionFile: join(REPO_ROOT, 'state-machines', 'prewarm.asl.json'),
+      tasks: this.steps(PREWARM_STEPS),
       logRetention: config.logRetentionDays,
     });
 
@@ -76,6 +84,7 @@ export class WarmgateStack extends Stack {
     }
 
     new CfnOutput(this, 'RolloutStateMachineArn', { value: this.rollout.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PrewarmStateMachineArn', { value: this.prewarm.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ModelExecutionRoleArn', { value: this.models.role.roleArn });
     new CfnOutput(this, 'ModelBucketName', { value: this.models.modelBucket.bucketName });
     new CfnOutput(this, 'EndpointPrefix', { value: config.endpointPrefix });

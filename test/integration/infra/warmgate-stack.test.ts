@@ -9,7 +9,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aslPlaceholders } from '../../../infra/asl-state-machine.js';
 import { DYNAMIC_REQUIRE_SHIM, REPO_ROOT } from '../../../infra/lambda-bundling.js';
-import { ROLLOUT_STEPS } from '../../../infra/rollout-steps.js';
+import { PREWARM_STEPS, ROLLOUT_STEPS } from '../../../infra/step-catalog.js';
 import {
   readTemplate,
   type SynthesizedTemplate,
@@ -21,7 +21,6 @@ import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane
 
 const run = promisify(execFile);
 const STACK = 'Warmgate';
-const ROLLOUT_ASL = join(REPO_ROOT, 'state-machines', 'rollout.asl.json');
 
 /**
  * cfn-lint warnings accepted on the synthesised template, each with the reason. Anything else
@@ -94,41 +93,45 @@ describe('warmgate CDK app', () => {
     }
   });
 
-  it('deploys state-machines/rollout.asl.json byte for byte as warmgate-rollout, with every Lambda ARN substituted', () => {
-    const machines = Object.values(template.Resources).filter(
-      (r) => r.Type === 'AWS::StepFunctions::StateMachine',
-    );
-    expect(machines).toHaveLength(1);
-    const props = machines[0]?.Properties as {
-      StateMachineName: string;
-      StateMachineType: string;
-      DefinitionS3Location: { Key: string };
-      DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
-      LoggingConfiguration: { Level: string; IncludeExecutionData: boolean };
-      TracingConfiguration: { Enabled: boolean };
-    };
-    expect(props.StateMachineName).toBe('warmgate-rollout');
-    expect(props.StateMachineType).toBe('STANDARD');
-    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
-    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+  it.each([
+    ['rollout', 'warmgate-rollout'],
+    ['prewarm', 'warmgate-prewarm'],
+  ])(
+    'deploys state-machines/%s.asl.json byte for byte as %s, with every Lambda ARN substituted',
+    (file, name) => {
+      const machine = Object.values(template.Resources).find(
+        (r) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties?.StateMachineName === name,
+      );
+      const props = machine?.Properties as {
+        StateMachineType: string;
+        DefinitionS3Location: { Key: string };
+        DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+        LoggingConfiguration: { Level: string; IncludeExecutionData: boolean };
+        TracingConfiguration: { Enabled: boolean };
+      };
+      expect(props, name).toBeDefined();
+      expect(props.StateMachineType).toBe('STANDARD');
+      expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+      expect(props.TracingConfiguration).toEqual({ Enabled: true });
 
-    const deployed = readFileSync(stagedAssetPath(outdir, STACK, props.DefinitionS3Location.Key), 'utf8');
-    expect(deployed).toBe(readFileSync(ROLLOUT_ASL, 'utf8'));
-
-    const placeholders = aslPlaceholders(deployed);
-    expect(placeholders.length).toBeGreaterThan(0);
-    expect(Object.keys(props.DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
-    for (const [placeholder, value] of Object.entries(props.DefinitionSubstitutions)) {
-      const [logicalId, attribute] = value['Fn::GetAtt'];
-      const target = template.Resources[logicalId];
-      expect(target?.Type, placeholder).toBe('AWS::Lambda::Function');
-      expect(attribute).toBe('Arn');
-      // ValidatePlanFunctionArn runs warmgate-validate-plan, and so on.
-      const functionName = (target?.Properties as { FunctionName?: string } | undefined)?.FunctionName ?? '';
-      const step = functionName.replace(/^warmgate-/, '');
-      expect(placeholder.toLowerCase()).toBe(`${step.replaceAll('-', '')}functionarn`);
-    }
-  });
+      const deployed = readFileSync(stagedAssetPath(outdir, STACK, props.DefinitionS3Location.Key), 'utf8');
+      expect(deployed).toBe(readFileSync(join(REPO_ROOT, 'state-machines', `${file}.asl.json`), 'utf8'));
+      const placeholders = aslPlaceholders(deployed);
+      expect(placeholders.length).toBeGreaterThan(0);
+      expect(Object.keys(props.DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
+      for (const [placeholder, value] of Object.entries(props.DefinitionSubstitutions)) {
+        const [logicalId, attribute] = value['Fn::GetAtt'];
+        const target = template.Resources[logicalId];
+        expect(target?.Type, placeholder).toBe('AWS::Lambda::Function');
+        expect(attribute).toBe('Arn');
+        // ValidatePlanFunctionArn runs warmgate-validate-plan, and so on.
+        const functionName =
+          (target?.Properties as { FunctionName?: string } | undefined)?.FunctionName ?? '';
+        const step = functionName.replace(/^warmgate-/, '');
+        expect(placeholder.toLowerCase()).toBe(`${step.replaceAll('-', '')}functionarn`);
+      }
+    },
+  );
 
   it('names every IAM action without a wildcard', () => {
     const actions = policies(template).flatMap((p) => p.statements.flatMap((s) => list(s.Action)));
@@ -214,7 +217,7 @@ describe('warmgate CDK app', () => {
   it('runs every Lambda on nodejs22.x or newer, on arm64', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.map((f) => (f.Properties as { FunctionName: string }).FunctionName).sort()).toEqual(
-      ROLLOUT_STEPS.map((s) => `warmgate-${s.name}`).sort(),
+      [...new Set([...ROLLOUT_STEPS, ...PREWARM_STEPS].map((s) => `warmgate-${s.name}`))].sort(),
     );
     for (const fn of functions) {
       const props = fn.Properties as { Runtime: string; Architectures: string[] };
