@@ -135,6 +135,26 @@ describe('operator dashboard in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-rollout-succeeded.png'), fullPage: true });
   });
 
+  it('pre-warms from an endpoint row after confirmation, and stops it from the executions list', async () => {
+    await endpointRow().getByRole('button', { name: 'Pre-warm manga-recs' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Raise the floor to').fill('3');
+    await dialog.getByRole('button', { name: 'Start pre-warm' }).click();
+    await page.locator('#progress-title').getByText('Progress: Pre-warm of manga-recs').waitFor();
+    await endpointRow().getByText('3–').waitFor({ timeout: 60_000 });
+
+    const running = page.locator('#executions-list .execution').filter({ hasText: 'Pre-warm of manga-recs' });
+    await running.getByRole('button', { name: /^Stop Pre-warm of manga-recs/ }).click();
+    // A destructive action opens with focus on Cancel, so a stray Enter does not confirm it.
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop execution' }).click();
+    await page
+      .locator('#progress-status')
+      .getByText(/^Ended ABORTED/)
+      .waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-prewarm-stopped.png') });
+  });
+
   it('logged no console errors during the session', () => {
     expect(consoleErrors).toEqual([]);
   });
