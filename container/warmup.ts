@@ -3,8 +3,9 @@
  *
  * Each shape runs in waves of its production concurrency until its latency converges (the last
  * `window` wave times all within tolerance of their median), bounded per shape by
- * `maxIterations` and overall by the manifest's deadline. Then a few mixed waves run every
- * shape at once, as production interleaves them. Any request that does not answer 200 fails
+ * `maxIterations` and overall by the manifest's deadline. Shapes warm one after another (or side
+ * by side with `parallelShapes`); then a few mixed waves run every shape at once, as production
+ * interleaves them, so code shared by all shapes is not left specialised for the last one. Any request that does not answer 200 fails
  * the warmup: a shape that errors now would error for the first real client too.
  */
 import { ModelLoadError } from '../core/errors.js';
@@ -138,13 +139,16 @@ export async function runWarmup(
     });
     for (const other of report.shapes.slice(1)) other.status = 'skipped';
   } else if (mode === 'full') {
-    for (const [i, shape] of manifest.shapes.entries()) {
+    // One failing shape stops the others: the warmup has already failed.
+    const stop = new AbortController();
+    const stopped = () => stop.signal.aborted || options.signal?.aborted === true || now() >= deadline;
+    const warmShape = async (i: number): Promise<void> => {
+      const shape = manifest.shapes[i] as WarmupShape;
       const entry = report.shapes[i] as ShapeReport;
       const rule = convergenceFor(manifest, shape);
       const latencies: number[] = [];
       entry.status = 'warming';
-      while (entry.iterations < rule.maxIterations) {
-        if (options.signal?.aborted || now() >= deadline) break;
+      while (entry.iterations < rule.maxIterations && !stopped()) {
         const ms = await wave(shape, bodies[i] as Buffer);
         latencies.push(ms);
         entry.iterations += 1;
@@ -157,7 +161,14 @@ export async function runWarmup(
       if (latencies.length > 0) entry.convergedMs = round(median(latencies.slice(-rule.window)));
       if (!converged && now() >= deadline) report.deadlineHit = true;
       options.onShapeDone?.(entry);
-    }
+    };
+    const guarded = (i: number) =>
+      warmShape(i).catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      });
+    if (manifest.parallelShapes) await Promise.all(manifest.shapes.map((_, i) => guarded(i)));
+    else for (const i of manifest.shapes.keys()) await guarded(i);
     for (let round_ = 0; round_ < manifest.mixedRounds; round_++) {
       if (options.signal?.aborted || now() >= deadline) break;
       await Promise.all(manifest.shapes.map((shape, i) => wave(shape, bodies[i] as Buffer)));

@@ -271,6 +271,7 @@ export function exampleManifest(): WarmupManifestInput {
       maxIterations: 300,
     },
     deadlineMs: 30_000,
+    parallelShapes: false,
     mixedRounds: 3,
     onUnconverged: 'ready',
   };

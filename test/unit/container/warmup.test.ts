@@ -111,6 +111,33 @@ describe('runWarmup', () => {
     expect(String((error as Error).message)).toMatch(/short.*400.*query/);
   });
 
+  it('warms shapes side by side when parallelShapes is on, each to its own convergence', async () => {
+    const { invoke, now, calls } = scripted(() => 1);
+    const report = await warm({ ...manifest(), parallelShapes: true }, invoke, now);
+    expect(report.shapes.map((s) => s.status)).toEqual(['converged', 'converged']);
+    // Interleaved: the long shape's first request went out before the short shape finished.
+    expect(calls.indexOf('long')).toBeLessThan(calls.lastIndexOf('short'));
+  });
+
+  it('stops every shape once one fails', async () => {
+    let longCalls = 0;
+    const invoke: Invoke = async (raw) => {
+      const { query } = JSON.parse(raw.toString()) as { query: string };
+      if (query === 'long') longCalls += 1;
+      await new Promise((r) => setImmediate(r));
+      return query === 'short' ? { status: 500, body: 'boom' } : { status: 200, body: '{}' };
+    };
+    const input = {
+      ...manifest({ convergence: { ...rule, tolerance: 0.0001, maxIterations: 1000 } }),
+      parallelShapes: true,
+    };
+    await expect(warm(input, invoke, () => performance.now())).rejects.toThrow(/short.*500/);
+    const after = longCalls;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(longCalls).toBe(after);
+    expect(after).toBeLessThan(10);
+  });
+
   it('sends exactly one request in single mode and none in none mode (benchmark baselines)', async () => {
     const one = scripted(() => 5);
     const single = await warm(manifest(), one.invoke, one.now, 'single');
