@@ -7,14 +7,7 @@
  * of SageMaker-style `/ping` probing about once a second. Run with the region's defaults, and
  * with faster probing to show where the time goes.
  */
-import {
-  CreateEndpointCommand,
-  CreateEndpointConfigCommand,
-  CreateModelCommand,
-  DeleteEndpointCommand,
-  DescribeEndpointCommand,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { startRegion } from '../local/region.js';
 import {
   exampleModelDir,
@@ -24,10 +17,10 @@ import {
   untilReady,
   writeReport,
 } from './container-harness.js';
+import { benchSageMaker, createBenchConfig, createEndpointAndWait } from './local-harness.js';
 
 const RUNS = 5;
 const TARGET_OVERHEAD_MS = 1500;
-const IMAGE = 'warmgate-container:bench';
 
 async function containerAlone(modelDir: string): Promise<number> {
   const container = await startContainer(modelDir);
@@ -44,43 +37,15 @@ interface RegionRun {
 /** A region with one model and config, creating and deleting one endpoint per run. */
 async function regionUnderTest(modelDir: string, options: { pingIntervalMs?: number }) {
   const region = await startRegion(options);
-  const sagemaker = new SageMakerClient({
-    endpoint: region.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
-  await sagemaker.send(
-    new CreateModelCommand({
-      ModelName: 'bench',
-      PrimaryContainer: { Image: IMAGE, ModelDataUrl: `file://${modelDir}` },
-    }),
-  );
-  await sagemaker.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: 'bench',
-      ProductionVariants: [
-        {
-          VariantName: 'AllTraffic',
-          ModelName: 'bench',
-          InstanceType: 'ml.m5.large',
-          InitialInstanceCount: 1,
-        },
-      ],
-    }),
-  );
+  const sagemaker = benchSageMaker(region.url);
+  await createBenchConfig(sagemaker, 'bench', modelDir);
   let run = 0;
   return {
     async once(): Promise<RegionRun> {
       run += 1;
       const name = `bench-${run}`;
       const started = performance.now();
-      await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: 'bench' }));
-      for (;;) {
-        const described = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
-        if (described.EndpointStatus === 'InService') break;
-        if (described.EndpointStatus === 'Failed') throw new Error(described.FailureReason);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await createEndpointAndWait(sagemaker, name, 'bench');
       const createToInServiceMs = round(performance.now() - started);
       const instance = region.hosting.snapshot().find((e) => e.name === name)?.fleets[0]?.instances[0];
       const instanceReadyMs =

@@ -8,14 +8,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateEndpointCommand,
-  CreateEndpointConfigCommand,
-  CreateModelCommand,
-  DescribeEndpointCommand,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
 import { exampleModelDir, http, percentile, round, writeReport } from './container-harness.js';
+import { benchSageMaker, createBenchConfig, createEndpointAndWait } from './local-harness.js';
 
 const SEQUENTIAL = 2000;
 const WARMUP = 200;
@@ -66,38 +60,10 @@ const url = await new Promise<string>((resolve, reject) => {
   });
   local.on('exit', (code) => reject(new Error(`warmgate local exited with ${code}`)));
 });
-const sagemaker = new SageMakerClient({
-  endpoint: url,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-});
+const sagemaker = benchSageMaker(url);
 try {
-  await sagemaker.send(
-    new CreateModelCommand({
-      ModelName: 'bench',
-      PrimaryContainer: { Image: 'warmgate-container:bench', ModelDataUrl: `file://${model.dir}` },
-    }),
-  );
-  await sagemaker.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: 'bench',
-      ProductionVariants: [
-        {
-          VariantName: 'AllTraffic',
-          ModelName: 'bench',
-          InstanceType: 'ml.m5.large',
-          InitialInstanceCount: 1,
-        },
-      ],
-    }),
-  );
-  await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'bench', EndpointConfigName: 'bench' }));
-  while (
-    (await sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'bench' }))).EndpointStatus !==
-    'InService'
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await createBenchConfig(sagemaker, 'bench', model.dir);
+  await createEndpointAndWait(sagemaker, 'bench', 'bench', 50);
   const state = JSON.parse((await http(`${url}/_warmgate/instances`)).body) as {
     instances: { port: number }[];
   };

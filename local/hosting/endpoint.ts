@@ -1,3 +1,4 @@
+import type { EndpointStatus } from '../../core/endpoint-state.js';
 import { ConflictError, DeploymentFailedError, ValidationError } from '../../core/errors.js';
 import type { EndpointName, VariantName } from '../../core/names.js';
 import { sleep } from '../clock.js';
@@ -5,18 +6,6 @@ import type { ModelSource } from '../sagemaker/model-source.js';
 import { type DeploymentPolicy, trafficSteps } from './deployment-policy.js';
 import { Fleet, type FleetRuntime } from './fleet.js';
 import type { Instance } from './instance.js';
-
-/** SageMaker's endpoint statuses. */
-export type EndpointStatus =
-  | 'OutOfService'
-  | 'Creating'
-  | 'Updating'
-  | 'SystemUpdating'
-  | 'RollingBack'
-  | 'InService'
-  | 'Deleting'
-  | 'Failed'
-  | 'UpdateRollbackFailed';
 
 /** SageMaker's per-variant deployment statuses (ProductionVariantStatus). */
 export type VariantStatusName = 'Creating' | 'Updating' | 'Deleting' | 'ActivatingTraffic' | 'Baking';

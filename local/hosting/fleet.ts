@@ -1,25 +1,17 @@
 import { DeploymentFailedError } from '../../core/errors.js';
 import type { EndpointName, VariantName } from '../../core/names.js';
-import type { ModelSource } from '../sagemaker/model-source.js';
 import {
   Instance,
   type InstanceEvent,
   type InstanceId,
+  type InstancePlan,
   type InstanceRuntime,
   type InstanceView,
 } from './instance.js';
 import { pickLeastOutstanding } from './least-outstanding.js';
 
 /** One variant of one endpoint config: what its instances run and how long they may take. */
-export interface FleetSpec {
-  readonly endpointName: EndpointName;
-  readonly variantName: VariantName;
-  readonly configName: string;
-  readonly instanceType: string;
-  readonly source: ModelSource;
-  readonly provisioningDelayMs: number;
-  readonly startupTimeoutMs: number;
-}
+export type FleetSpec = InstancePlan;
 
 /** Region-wide services a fleet needs. */
 export interface FleetRuntime {
@@ -137,16 +129,7 @@ export class Fleet {
   #launch(): Instance {
     const { spec } = this;
     const instance = new Instance(
-      {
-        id: this.#runtime.nextInstanceId(spec.endpointName, spec.variantName),
-        endpointName: spec.endpointName,
-        variantName: spec.variantName,
-        configName: spec.configName,
-        instanceType: spec.instanceType,
-        source: spec.source,
-        provisioningDelayMs: spec.provisioningDelayMs,
-        startupTimeoutMs: spec.startupTimeoutMs,
-      },
+      { ...spec, id: this.#runtime.nextInstanceId(spec.endpointName, spec.variantName) },
       this.#runtime.instance,
       (i, event) => this.#onEvent(i, event),
     );

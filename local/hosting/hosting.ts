@@ -1,7 +1,8 @@
+import type { EndpointStatus } from '../../core/endpoint-state.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { EndpointName, VariantName } from '../../core/names.js';
 import type { ChildReaper } from '../child-reaper.js';
-import { type ConfigPlan, type EndpointStatus, type Generation, HostedEndpoint } from './endpoint.js';
+import { type ConfigPlan, type Generation, HostedEndpoint } from './endpoint.js';
 import type { FleetRuntime } from './fleet.js';
 import type { Instance, InstanceId, InstanceView } from './instance.js';
 import type { Launcher } from './launcher.js';

@@ -48,9 +48,8 @@ export interface InstanceRuntime {
   readonly log: (line: string) => void;
 }
 
-/** What the instance is for and how to start it. */
-export interface InstanceSpec {
-  readonly id: InstanceId;
+/** What instances of one variant run and how long they may take to start: one per fleet. */
+export interface InstancePlan {
   readonly endpointName: EndpointName;
   readonly variantName: VariantName;
   readonly configName: string;
@@ -58,6 +57,11 @@ export interface InstanceSpec {
   readonly source: ModelSource;
   readonly provisioningDelayMs: number;
   readonly startupTimeoutMs: number;
+}
+
+/** One instance: its fleet's plan and its own id. */
+export interface InstanceSpec extends InstancePlan {
+  readonly id: InstanceId;
 }
 
 /** The answer of one `/invocations` call, as the container gave it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDPOINT_STATUSES } from '../../core/endpoint-state.js';
 import { isHostingInstanceType } from '../../core/instance-types.js';
 import { SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN } from '../../core/names.js';
 
@@ -138,18 +139,6 @@ export const UpdateEndpointWeightsAndCapacitiesSchema = z.looseObject({
     .min(1)
     .max(10),
 });
-
-const ENDPOINT_STATUSES = [
-  'OutOfService',
-  'Creating',
-  'Updating',
-  'SystemUpdating',
-  'RollingBack',
-  'InService',
-  'Deleting',
-  'Failed',
-  'UpdateRollbackFailed',
-] as const;
 
 /** AWS JSON protocols send timestamps as epoch seconds; the CLI may also send ISO strings. */
 export const timestamp = z.union([z.number(), z.string()]).transform((value, ctx) => {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   GetMetricDataCommand,
   PutMetricAlarmCommand,
@@ -303,6 +305,65 @@ describe('hosting in the local region', () => {
     expect(green?.id).not.toBe(blue?.id);
     expect((await invoke('bg-ep')).instance).toBe(green?.id);
     await eventually(() => (processAlive(blue?.pid as number) ? undefined : true));
+  });
+
+  it('keeps the old fleet, without traffic, for TerminationWaitInSeconds after the switch', async () => {
+    await createEndpointInService(fx, 'tw-ep');
+    const [blue] = servingInstances('tw-ep');
+    await createModelAndConfig(fx, { model: 'tw-model-2', config: 'tw-config-2' });
+    await fx.sagemaker.send(
+      new UpdateEndpointCommand({
+        EndpointName: 'tw-ep',
+        EndpointConfigName: 'tw-config-2',
+        DeploymentConfig: {
+          BlueGreenUpdatePolicy: {
+            TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
+            TerminationWaitInSeconds: 60,
+          },
+        },
+      }),
+    );
+    const retiring = await eventually(() => view('tw-ep').fleets.find((f) => f.role === 'retiring'));
+    expect(retiring.instances.map((i) => i.id)).toEqual([blue?.id]);
+    expect(processAlive(blue?.pid as number)).toBe(true);
+    const [green] = servingInstances('tw-ep');
+    expect((await invoke('tw-ep')).instance).toBe(green?.id);
+    expect(
+      (await fx.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'tw-ep' }))).EndpointStatus,
+    ).toBe('Updating');
+    await waitForStatus(fx, 'tw-ep', (s) => s === 'InService');
+    expect(view('tw-ep').fleets.map((f) => f.role)).toEqual(['current']);
+  });
+
+  it('serves a model whose ModelDataUrl is a file:// .tar.gz, extracted per instance', async () => {
+    const tarball = join(fx.modelDir, '..', 'model.tar.gz');
+    execFileSync('tar', ['-czf', tarball, '-C', fx.modelDir, '.']);
+    await fx.sagemaker.send(
+      new CreateModelCommand({
+        ModelName: 'tar-model',
+        PrimaryContainer: { Image: IMAGE, ModelDataUrl: `file://${tarball}` },
+      }),
+    );
+    await fx.sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'tar-config',
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: 'tar-model',
+            InstanceType: 'ml.m5.large',
+            InitialInstanceCount: 1,
+          },
+        ],
+      }),
+    );
+    await fx.sagemaker.send(
+      new CreateEndpointCommand({ EndpointName: 'tar-ep', EndpointConfigName: 'tar-config' }),
+    );
+    expect((await waitForStatus(fx, 'tar-ep', (s) => s !== 'Creating')).EndpointStatus).toBe('InService');
+    const answer = await invoke('tar-ep');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).results.length).toBeGreaterThan(0);
   });
 
   it('refuses an update to the endpoint config already in use', async () => {
