@@ -17,12 +17,17 @@ export async function followExecution(
   executionArn: string,
   onProgress: (item: ProgressItem) => void,
   intervalMs = 1000,
+  signal?: AbortSignal,
 ): Promise<DescribeExecutionCommandOutput> {
   let shown = 0;
   for (;;) {
+    signal?.throwIfAborted();
     const events = await fullHistory(sfn, executionArn);
     const items = progressItems(events);
-    for (const item of items.slice(shown)) onProgress(item);
+    for (const item of items.slice(shown)) {
+      onProgress(item);
+      signal?.throwIfAborted();
+    }
     shown = items.length;
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (execution.status !== 'RUNNING') {

@@ -18,6 +18,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./commands/example-model.js'),
   () => import('./commands/start.js'),
   () => import('./commands/rollout.js'),
+  () => import('./commands/prewarm.js'),
   () => import('./commands/local.js'),
   () => import('./commands/status.js'),
 ];

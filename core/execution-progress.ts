@@ -57,14 +57,39 @@ export function causeMessage(cause: string | undefined): string {
   return cause ?? '';
 }
 
-function pollMessage(output: string | undefined): string | undefined {
-  const state = parseJson(output) as
-    | { poll?: { status?: string; verdict?: string; instances?: { current: number; desired: number } } }
-    | undefined;
-  const poll = state?.poll;
-  if (!poll?.status) return undefined;
-  const instances = poll.instances ? `, ${poll.instances.current}/${poll.instances.desired} instances` : '';
-  return `endpoint ${poll.status}${instances}`;
+interface StepOutputs {
+  poll?: { status?: string; instances?: { current: number; desired: number } };
+  capacity?: { ready?: boolean; detail?: string };
+  verification?: { instances?: number; smoke?: Array<{ shape: string; latencyMs: number }> };
+  readiness?: { marginSeconds?: number | null; late?: boolean };
+}
+
+// What a person wants to read after each step; steps not listed say nothing beyond their name.
+const STEP_DETAIL: Readonly<Record<string, (state: StepOutputs) => string | undefined>> = {
+  DescribeEndpoint: ({ poll }) =>
+    poll?.status
+      ? `endpoint ${poll.status}${poll.instances ? `, ${poll.instances.current}/${poll.instances.desired} instances` : ''}`
+      : undefined,
+  CheckCapacity: ({ capacity }) => capacity?.detail,
+  VerifyCapacity: ({ verification }) => smokeSummary(verification),
+  VerifyWarm: ({ verification }) => smokeSummary(verification),
+  RecordReady: ({ readiness }) =>
+    typeof readiness?.marginSeconds === 'number'
+      ? readiness.marginSeconds >= 0
+        ? `warm ${Math.round(readiness.marginSeconds)} s before the release`
+        : `LATE: warm ${Math.round(-readiness.marginSeconds)} s after the release`
+      : undefined,
+};
+
+function smokeSummary(verification: StepOutputs['verification']): string | undefined {
+  if (!verification?.smoke) return undefined;
+  const shapes = verification.smoke.map((s) => `${s.shape} ${s.latencyMs} ms`).join(', ');
+  return `${verification.instances ?? '?'} instances warm${shapes ? `; smoke: ${shapes}` : ''}`;
+}
+
+function stepMessage(state: string, output: string | undefined): string | undefined {
+  const detail = STEP_DETAIL[state];
+  return detail ? detail((parseJson(output) as StepOutputs | undefined) ?? {}) : undefined;
 }
 
 /** Progress items for `events`, relative to the first event's time (ExecutionStarted). */
@@ -84,9 +109,10 @@ export function progressItems(events: readonly HistoryEventLike[]): ProgressItem
       const state = event.stateEnteredEventDetails.name;
       if (type === 'WaitStateEntered' || type === 'ChoiceStateEntered') continue;
       items.push({ ...base, kind: 'state', state, message: state });
-    } else if (type === 'TaskStateExited' && event.stateExitedEventDetails?.name === 'DescribeEndpoint') {
-      const message = pollMessage(event.stateExitedEventDetails.output);
-      if (message) items.push({ ...base, kind: 'poll', state: 'DescribeEndpoint', message });
+    } else if (type === 'TaskStateExited' && event.stateExitedEventDetails?.name) {
+      const state = event.stateExitedEventDetails.name;
+      const message = stepMessage(state, event.stateExitedEventDetails.output);
+      if (message) items.push({ ...base, kind: 'poll', state, message });
     } else if (type === 'LambdaFunctionFailed') {
       const details = event.lambdaFunctionFailedEventDetails;
       lastTaskFailed = `${details?.error ?? 'Error'}: ${causeMessage(details?.cause)}`;

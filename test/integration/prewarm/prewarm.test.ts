@@ -15,6 +15,7 @@ import { localClientConfig } from '../../../local/control-plane/local-clients.js
 import {
   executionResult,
   rolloutRequest,
+  runCli,
   type StackFixture,
   startPrewarm,
   startRollout,
@@ -157,6 +158,41 @@ describe('pre-warm', () => {
     await f.sfn.send(
       new (await import('@aws-sdk/client-sfn')).StopExecutionCommand({ executionArn: prewarm }),
     );
+  });
+
+  it('raises capacity from the CLI and exits 0 once it is proven warm', async () => {
+    const result = await runCli(f, [
+      'prewarm',
+      '--endpoint',
+      'drop-e2e',
+      '--min',
+      '3',
+      '--release-in',
+      '1',
+      '--hold-minutes',
+      '0.1',
+      '--warmup',
+      `${f.modelV1}/warmup.json`,
+      '--wait',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ event: 'ready' });
+    expect(lines.at(-1).message).toMatch(/warm \d+ s before the release/);
+  });
+
+  it('refuses a floor below 2 from the CLI with exit 2 and starts nothing', async () => {
+    const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
+    const before = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
+    const result = await runCli(f, ['prewarm', '--endpoint', 'drop-e2e', '--min', '1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/minCapacity: must be at least 2/);
+    const after = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
+    expect(after.executions?.length).toBe(before.executions?.length);
   });
 
   it('schedules each planned window once, in the release time zone, and keeps re-syncs idempotent', async () => {
