@@ -25,7 +25,7 @@ import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { LAMBDA_RUNTIME, lambdaBundling, REPO_ROOT } from '../infra/lambda-bundling.js';
-import { readTemplate, stagedLambdaBundles } from '../infra/synthesized-assets.js';
+import { readTemplate, stagedLambdaBundles, standInEnvironment } from '../infra/synthesized-assets.js';
 import { buildWarmgateApp } from '../infra/warmgate-app.js';
 
 const run = promisify(execFile);
@@ -182,12 +182,7 @@ async function main(): Promise<void> {
         FunctionName: string;
         Environment: { Variables: Record<string, unknown> };
       };
-      // Refs and GetAtts are filled in by CloudFormation; an ARN-shaped string satisfies every schema.
-      const env = Object.entries(props.Environment.Variables).map(([k, v]) => [
-        k,
-        typeof v === 'string' ? v : 'arn:aws:iam::123456789012:role/bench-placeholder',
-      ]);
-      environments.set(props.FunctionName, Object.fromEntries(env));
+      environments.set(props.FunctionName, standInEnvironment(props.Environment.Variables));
     }
 
     const functions: Record<string, unknown> = {};

@@ -15,13 +15,16 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
 
 /**
- * Text esbuild puts into an ESM bundle when a CommonJS dependency `require`s a module that was
- * left external (a Node built-in, typically); such a bundle throws "Dynamic require of X is not
- * supported" at run time. warmgate's dependency graph produces none today, so no
- * `createRequire` banner is added; the synth test fails if one ever appears, and the fix is the
- * banner `import{createRequire}from'node:module';const require=createRequire(import.meta.url);`.
+ * Text esbuild puts into an ESM bundle when a CommonJS dependency `require`s a module left external
+ * (a Node built-in): without a real `require` in scope, that call throws "Dynamic require of X is
+ * not supported" at run time, and only when the code path runs. The `yaml` package's Node build
+ * (calendar-sync reads YAML calendars) does `require("process")` and `require("buffer")`.
  */
 export const DYNAMIC_REQUIRE_SHIM = 'Dynamic require of';
+
+/** Puts a real `require` into module scope, for {@link DYNAMIC_REQUIRE_SHIM}'s callers. */
+export const CREATE_REQUIRE_BANNER =
+  "import{createRequire as __warmgateRequire}from'node:module';const require=__warmgateRequire(import.meta.url);";
 
 /**
  * How every warmgate Lambda is bundled. The benchmark (bench/lambda-bundles.ts) measures the
@@ -50,6 +53,7 @@ export function lambdaBundling(metafile = false): BundlingOptions {
     esbuildArgs: { '--charset': 'utf8' },
     bundleAwsSDK: true,
     externalModules: [],
+    banner: CREATE_REQUIRE_BANNER,
     metafile,
   };
 }

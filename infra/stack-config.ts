@@ -13,6 +13,8 @@ import { z } from 'zod';
  * | `warmgate:imageRepositories` | `warmgate-container` | the ECR repositories (comma list, this account and region) models pull from |
  * | `warmgate:rollbackAlarms` | (none) | CloudWatch alarms (comma list) that make SageMaker roll a blue/green update back |
  * | `warmgate:logRetentionDays` | `30` | retention of the Lambda and state machine log groups |
+ * | `warmgate:calendarKey` | `calendar.yaml` | the release calendar's key in the calendar bucket (`.yaml`, `.json`, `.ics`) |
+ * | `warmgate:warmupKey` | (none) | a warmup manifest beside it, whose shapes the pre-warm smoke test sends |
  * | `warmgate:ciRepository` | (no CI role) | `OWNER/REPO` whose GitHub Actions may start rollouts through OIDC |
  * | `warmgate:ciEnvironment` | `production` | the GitHub environment those jobs must run in |
  */
@@ -22,6 +24,8 @@ export interface StackConfig {
   readonly imageRepositories: readonly string[];
   readonly rollbackAlarms: readonly string[];
   readonly logRetentionDays: RetentionDays;
+  readonly calendarKey: string;
+  readonly warmupKey?: string;
   /** Set: the stack adds a role that GitHub Actions of this repository assume to start rollouts. */
   readonly ci?: { readonly repository: string; readonly environment: string };
 }
@@ -67,6 +71,17 @@ const schema = z.object({
       'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, …)',
     )
     .default(30),
+  'warmgate:calendarKey': z
+    .string()
+    .regex(
+      /^[A-Za-z0-9!_.*'()/-]+\.(ya?ml|json|ics)$/,
+      'must be an S3 key ending in .yaml, .yml, .json or .ics',
+    )
+    .default('calendar.yaml'),
+  'warmgate:warmupKey': z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]+\.json$/, 'must be an S3 key ending in .json')
+    .optional(),
   'warmgate:ciRepository': z
     .string()
     .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be OWNER/REPO')
@@ -103,6 +118,8 @@ export function readStackConfig(node: Node): StackConfig {
     imageRepositories: parsed['warmgate:imageRepositories'],
     rollbackAlarms: parsed['warmgate:rollbackAlarms'],
     logRetentionDays: parsed['warmgate:logRetentionDays'] as RetentionDays,
+    calendarKey: parsed['warmgate:calendarKey'],
+    ...(parsed['warmgate:warmupKey'] === undefined ? {} : { warmupKey: parsed['warmgate:warmupKey'] }),
     ...(parsed['warmgate:ciRepository'] === undefined
       ? {}
       : {

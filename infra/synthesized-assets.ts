@@ -48,3 +48,22 @@ export function stagedLambdaBundles(assemblyDir: string, stackName: string): Map
   }
   return bundles;
 }
+
+const PLACEHOLDER_ARN = 'arn:aws:iam::123456789012:role/synth-placeholder';
+
+/**
+ * A Lambda's environment as the synthesised template gives it, with each value CloudFormation
+ * would fill in at deploy time (Ref, GetAtt, a Join around them) replaced by a stand-in of the
+ * same shape: a whole token becomes an ARN, a token inside a Join (`s3://${Bucket}/calendar.yaml`)
+ * becomes a plain word. Enough for a handler's config schema, as the real values would be.
+ */
+export function standInEnvironment(variables: Readonly<Record<string, unknown>>): Record<string, string> {
+  const standIn = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join)
+      return join[1].map((part) => (typeof part === 'string' ? part : 'synth-placeholder')).join(join[0]);
+    return PLACEHOLDER_ARN;
+  };
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, standIn(value)]));
+}

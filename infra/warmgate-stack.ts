@@ -7,6 +7,7 @@ import { ControlPlaneTables } from './control-plane-tables.js';
 import { EndpointScope } from './endpoint-scope.js';
 import { REPO_ROOT } from './lambda-bundling.js';
 import { ModelExecutionRole } from './model-execution-role.js';
+import { ReleaseCalendar } from './release-calendar.js';
 import type { StackConfig } from './stack-config.js';
 import {
   functionArnPlaceholder,
@@ -42,6 +43,7 @@ export class WarmgateStack extends Stack {
   readonly lambdas = new Map<string, WarmgateLambda>();
   readonly rollout: AslStateMachine;
   readonly prewarm: AslStateMachine;
+  readonly calendar: ReleaseCalendar;
 
   constructor(
     scope: Construct,
@@ -77,6 +79,15 @@ export class WarmgateStack extends Stack {
       logRetention: config.logRetentionDays,
     });
 
+    this.calendar = new ReleaseCalendar(this, 'Calendar', {
+      prewarm: this.prewarm.stateMachine,
+      calendarKey: config.calendarKey,
+      ...(config.warmupKey === undefined ? {} : { warmupKey: config.warmupKey }),
+      logRetention: config.logRetentionDays,
+      ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
+    });
+    this.lambdas.set('calendar-sync', this.calendar.sync);
+
     if (config.ci) {
       const ci = new CiRolloutRole(this, 'Ci', { ...config.ci, rollout: this.rollout.stateMachine });
       // The workflow reads it as the repository variable WARMGATE_ROLLOUT_ROLE_ARN.
@@ -87,6 +98,10 @@ export class WarmgateStack extends Stack {
     new CfnOutput(this, 'PrewarmStateMachineArn', { value: this.prewarm.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ModelExecutionRoleArn', { value: this.models.role.roleArn });
     new CfnOutput(this, 'ModelBucketName', { value: this.models.modelBucket.bucketName });
+    new CfnOutput(this, 'CalendarUrl', {
+      value: `s3://${this.calendar.bucket.bucketName}/${config.calendarKey}`,
+    });
+    new CfnOutput(this, 'LateCapacityTopicArn', { value: this.calendar.lateCapacityTopic.topicArn });
     new CfnOutput(this, 'EndpointPrefix', { value: config.endpointPrefix });
   }
 

@@ -8,13 +8,14 @@ import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aslPlaceholders } from '../../../infra/asl-state-machine.js';
-import { DYNAMIC_REQUIRE_SHIM, REPO_ROOT } from '../../../infra/lambda-bundling.js';
+import { CREATE_REQUIRE_BANNER, DYNAMIC_REQUIRE_SHIM, REPO_ROOT } from '../../../infra/lambda-bundling.js';
 import { PREWARM_STEPS, ROLLOUT_STEPS } from '../../../infra/step-catalog.js';
 import {
   readTemplate,
   type SynthesizedTemplate,
   stagedAssetPath,
   stagedLambdaBundles,
+  standInEnvironment,
 } from '../../../infra/synthesized-assets.js';
 import { buildWarmgateApp } from '../../../infra/warmgate-app.js';
 import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane-tables.js';
@@ -143,18 +144,23 @@ describe('warmgate CDK app', () => {
     expect(managed).toEqual([]);
   });
 
-  it('lets only create-or-update pass a role: the model execution role, to SageMaker only', () => {
+  it.each([
+    ['create-or-update', 'the model execution role', 'sagemaker.amazonaws.com'],
+    ['calendar-sync', 'the scheduler role', 'scheduler.amazonaws.com'],
+  ])('lets %s pass one role, %s, to %s only; no other Lambda passes any', (step, _role, service) => {
     const passes = policies(template).flatMap((p) =>
       p.statements.filter((s) => list(s.Action).includes('iam:PassRole')).map((s) => ({ policy: p.id, s })),
     );
-    expect(passes).toHaveLength(1);
-    const [pass] = passes;
-    expect(pass?.policy).toMatch(/^Stepcreateorupdate/);
-    const resource = pass?.s.Resource as { 'Fn::GetAtt': [string, string] };
-    const role = template.Resources[resource['Fn::GetAtt'][0]];
+    expect(passes).toHaveLength(2);
+    const prefix = `${step === 'calendar-sync' ? 'CalendarSync' : `Step${step.replaceAll('-', '')}`}`;
+    const pass = passes.find((p) => p.policy.startsWith(prefix));
+    expect(pass, prefix).toBeDefined();
+    const resources = list(pass?.s.Resource) as Array<{ 'Fn::GetAtt': [string, string] }>;
+    expect(resources).toHaveLength(1);
+    const role = template.Resources[resources[0]?.['Fn::GetAtt'][0] ?? ''];
     expect(role?.Type).toBe('AWS::IAM::Role');
-    expect(JSON.stringify(role?.Properties?.AssumeRolePolicyDocument)).toContain('sagemaker.amazonaws.com');
-    expect(pass?.s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    expect(JSON.stringify(role?.Properties?.AssumeRolePolicyDocument)).toContain(service);
+    expect(pass?.s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': service } });
   });
 
   it('scopes every SageMaker permission to endpoints, configs and models with the configured prefix', () => {
@@ -214,10 +220,42 @@ describe('warmgate CDK app', () => {
     }
   });
 
+  it('lets release-window schedules start the pre-warm machine and nothing else', () => {
+    const [roleId] =
+      Object.entries(template.Resources).find(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
+      ) ?? [];
+    expect(roleId).toBeDefined();
+    const trust = JSON.stringify(template.Resources[roleId ?? '']?.Properties?.AssumeRolePolicyDocument);
+    expect(trust).toContain('aws:SourceAccount');
+    expect(trust).toContain('aws:SourceArn');
+    const statements = policies(template)
+      .filter((p) => JSON.stringify(template.Resources[p.id]?.Properties?.Roles).includes(roleId ?? '-'))
+      .flatMap((p) => p.statements);
+    expect(statements.flatMap((st) => list(st.Action))).toEqual(['states:StartExecution']);
+    const [prewarmId] =
+      Object.entries(template.Resources).find(
+        ([, r]) => r.Properties?.StateMachineName === 'warmgate-prewarm',
+      ) ?? [];
+    expect(statements[0]?.Resource).toEqual({ Ref: prewarmId });
+  });
+
+  it("alarms to an SNS topic when any endpoint's pre-warm was late", () => {
+    const alarm = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === 'warmgate-late-capacity',
+    )?.Properties as { Metrics: Array<{ Expression?: string }>; AlarmActions: Array<{ Ref: string }> };
+    expect(alarm.Metrics[0]?.Expression).toContain('MAX(PrewarmLate)');
+    expect(template.Resources[alarm.AlarmActions[0]?.Ref ?? '']?.Type).toBe('AWS::SNS::Topic');
+  });
+
   it('runs every Lambda on nodejs22.x or newer, on arm64', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.map((f) => (f.Properties as { FunctionName: string }).FunctionName).sort()).toEqual(
-      [...new Set([...ROLLOUT_STEPS, ...PREWARM_STEPS].map((s) => `warmgate-${s.name}`))].sort(),
+      [
+        ...new Set([...ROLLOUT_STEPS, ...PREWARM_STEPS].map((s) => `warmgate-${s.name}`)),
+        'warmgate-calendar-sync',
+      ].sort(),
     );
     for (const fn of functions) {
       const props = fn.Properties as { Runtime: string; Architectures: string[] };
@@ -237,14 +275,13 @@ describe('warmgate CDK app', () => {
       };
       const bundle = join(bundles.get(FunctionName) ?? '', 'index.mjs');
       const code = readFileSync(bundle, 'utf8');
-      expect(code.includes(DYNAMIC_REQUIRE_SHIM), `${FunctionName} needs a createRequire banner`).toBe(false);
-      // CloudFormation fills Refs and GetAtts in at deploy time; any ARN-shaped string stands in.
-      const env = Object.fromEntries(
-        Object.entries(Environment.Variables).map(([k, v]) => [
-          k,
-          typeof v === 'string' ? v : 'arn:aws:iam::123456789012:role/synth-placeholder',
-        ]),
-      );
+      if (code.includes(DYNAMIC_REQUIRE_SHIM)) {
+        expect(
+          code.startsWith(CREATE_REQUIRE_BANNER),
+          `${FunctionName} require()s built-ins without a require`,
+        ).toBe(true);
+      }
+      const env = standInEnvironment(Environment.Variables);
       for (const name of Object.keys(env))
         expect(code, `${FunctionName} never reads ${name}`).toContain(name);
       // A fresh process with only the Lambda's variables, as the runtime starts it: the handler's

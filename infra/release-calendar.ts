@@ -1,0 +1,192 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { allow } from './least-privilege.js';
+import { WarmgateLambda } from './warmgate-lambda.js';
+
+export interface ReleaseCalendarProps {
+  readonly prewarm: StateMachine;
+  /** The calendar object's key in the bucket (`.yaml`, `.json` or `.ics`). */
+  readonly calendarKey: string;
+  /** An optional warmup manifest beside it, whose shapes the pre-warm smoke test sends. */
+  readonly warmupKey?: string;
+  readonly logRetention: RetentionDays;
+  readonly bundleMetafile?: boolean;
+}
+
+/**
+ * Name prefix of the schedules calendar-sync manages (core/prewarm/calendar-sync.ts), so that its
+ * permissions cover its own schedules in the group and nothing else.
+ */
+const SCHEDULE_PREFIX = 'wg-';
+const SCHEDULE_GROUP = 'warmgate';
+
+/**
+ * The scheduled trigger: a release calendar in S3, the calendar-sync Lambda that turns it into one
+ * EventBridge Scheduler schedule per release window, the role those schedules run with (it may
+ * start the pre-warm machine and nothing else), and the late-capacity alarm.
+ *
+ * calendar-sync runs when the calendar object changes and once a day (to plan the horizon ahead
+ * and start any window that is already due), each time with an empty event, so it reads the
+ * calendar from CALENDAR_URL.
+ */
+export class ReleaseCalendar extends Construct {
+  readonly bucket: Bucket;
+  readonly sync: WarmgateLambda;
+  readonly schedulerRole: Role;
+  readonly lateCapacityTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: ReleaseCalendarProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // S3 to EventBridge directly: the CDK's notification API would deploy its own custom-resource
+    // Lambda (with a managed policy) to set what is a plain bucket property.
+    (this.bucket.node.defaultChild as CfnBucket).addPropertyOverride(
+      'NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled',
+      true,
+    );
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'The calendar is one small object written by operators or CI; its versions are the history, and CloudTrail data events audit access where required.',
+    });
+
+    const group = new ScheduleGroup(this, 'Group', { scheduleGroupName: SCHEDULE_GROUP });
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'EventBridge Scheduler: start warmgate-prewarm for a release window, nothing else',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        // Only schedules of this account's warmgate group may use the role (confused deputy).
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: { 'aws:SourceArn': group.scheduleGroupArn },
+        },
+      }),
+    });
+    allow(this.schedulerRole, {
+      actions: ['states:StartExecution'],
+      resources: [props.prewarm.stateMachineArn],
+      why: 'A schedule fires: start the pre-warm of its release window.',
+    });
+
+    const calendarUrl = `s3://${this.bucket.bucketName}/${props.calendarKey}`;
+    this.sync = new WarmgateLambda(this, 'Sync', {
+      name: 'calendar-sync',
+      timeout: Duration.seconds(120),
+      logRetention: props.logRetention,
+      ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
+      environment: {
+        WARMGATE_MODE: 'aws',
+        CALENDAR_URL: calendarUrl,
+        ...(props.warmupKey ? { WARMUP_URL: `s3://${this.bucket.bucketName}/${props.warmupKey}` } : {}),
+        SCHEDULE_GROUP: SCHEDULE_GROUP,
+        PREWARM_STATE_MACHINE_ARN: props.prewarm.stateMachineArn,
+        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+      },
+    });
+    const role = this.sync.role;
+    allow(role, {
+      actions: ['s3:GetObject'],
+      resources: [
+        this.bucket.arnForObjects(props.calendarKey),
+        ...(props.warmupKey ? [this.bucket.arnForObjects(props.warmupKey)] : []),
+      ],
+      why: 'Reads the release calendar (and the warmup manifest beside it).',
+    });
+    allow(role, {
+      actions: ['scheduler:ListSchedules'],
+      resources: ['*'],
+      why: 'Lists the schedules it made, to make them match the calendar.',
+      wildcard: 'scheduler:ListSchedules has no resource type; the handler filters by group and name prefix.',
+    });
+    allow(role, {
+      actions: [
+        'scheduler:GetSchedule',
+        'scheduler:CreateSchedule',
+        'scheduler:UpdateSchedule',
+        'scheduler:DeleteSchedule',
+      ],
+      resources: [
+        stack.formatArn({
+          service: 'scheduler',
+          resource: 'schedule',
+          resourceName: `${SCHEDULE_GROUP}/${SCHEDULE_PREFIX}*`,
+        }),
+      ],
+      why: 'Creates, moves and removes one schedule per release window.',
+      wildcard: 'Schedule names come from the calendar at run time; scoped to its group and name prefix.',
+    });
+    allow(role, {
+      actions: ['iam:PassRole'],
+      resources: [this.schedulerRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      why: 'Each schedule runs with the scheduler role, which may only start the pre-warm machine.',
+    });
+    allow(role, {
+      actions: ['states:StartExecution'],
+      resources: [props.prewarm.stateMachineArn],
+      why: 'Starts a window that is already due at once instead of scheduling it in the past.',
+    });
+    allow(role, {
+      actions: ['cloudwatch:GetMetricData'],
+      resources: ['*'],
+      why: "Reads ProvisioningToWarm history, from which the planner's lead time is learned.",
+      wildcard: 'cloudwatch:GetMetricData has no resource type.',
+    });
+
+    const runSync = new LambdaFunction(this.sync.fn, { event: RuleTargetInput.fromObject({}) });
+    new Rule(this, 'OnCalendarChange', {
+      description: 'Re-plan the pre-warm schedules when the calendar object changes',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [props.calendarKey] } },
+      },
+      targets: [runSync],
+    });
+    new Rule(this, 'Daily', {
+      description: 'Plan the horizon ahead and start windows already due',
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [runSync],
+    });
+
+    this.lateCapacityTopic = new Topic(this, 'LateCapacity', {
+      displayName: 'warmgate: capacity was not warm before a release',
+      enforceSSL: true,
+    });
+    const late = new Alarm(this, 'LateCapacityAlarm', {
+      alarmName: 'warmgate-late-capacity',
+      alarmDescription:
+        'A pre-warm did not prove its capacity warm before the release (PrewarmLate = 1, any endpoint): the planner lead time is too short, or provisioning failed.',
+      // Metrics Insights across every endpoint: the endpoints are not known when the stack deploys.
+      metric: new MathExpression({
+        expression: 'SELECT MAX(PrewarmLate) FROM SCHEMA("Warmgate", EndpointName)',
+        period: Duration.minutes(5),
+        usingMetrics: {},
+        label: 'PrewarmLate',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // One datum per pre-warm: no data is the normal state.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    late.addAlarmAction(new SnsAction(this.lateCapacityTopic));
+  }
+}
