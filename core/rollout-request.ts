@@ -62,6 +62,8 @@ export interface RolloutRequest {
   readonly strategy: DeploymentStrategy;
   /** Smoke-test budget: each warmup shape must answer within this many milliseconds. */
   readonly smoke?: { readonly latencyBudgetMs: number };
+  /** Environment variables for the model container (SageMaker allows 16 pairs). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 // ECR is the only registry SageMaker real-time hosting pulls from without a VPC registry setup,
@@ -188,6 +190,13 @@ function rolloutRequestSchema(mode: RolloutMode) {
         waitIntervalSeconds: STRATEGY_DEFAULTS.waitIntervalSeconds,
         terminationWaitSeconds: STRATEGY_DEFAULTS.terminationWaitSeconds,
       }),
+      environment: z
+        .record(
+          z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/, 'must be an environment variable name'),
+          z.string({ error: 'must be a string' }).max(1024, 'must be at most 1024 characters'),
+        )
+        .refine((env) => Object.keys(env).length <= 16, 'must have at most 16 variables (SageMaker limit)')
+        .optional(),
       smoke: z
         .strictObject({
           latencyBudgetMs: z
@@ -289,7 +298,7 @@ export function percentOfFleet(size: CapacitySize, instanceCount: number): numbe
  */
 export function parseRolloutRequest(input: unknown, options: { readonly mode: RolloutMode }): RolloutRequest {
   const parsed = parseOrThrow(rolloutRequestSchema(options.mode), input);
-  const { smoke, maxCapacity, strategy, ...rest } = parsed;
+  const { smoke, maxCapacity, strategy, environment, ...rest } = parsed;
   const { maximumExecutionTimeoutSeconds, ...routing } = strategy;
   const request: RolloutRequest = {
     ...rest,
@@ -299,6 +308,7 @@ export function parseRolloutRequest(input: unknown, options: { readonly mode: Ro
     },
     maxCapacity: maxCapacity ?? 2 * Math.max(parsed.instanceCount, parsed.minCapacity),
     ...(smoke ? { smoke } : {}),
+    ...(environment ? { environment } : {}),
   };
   return request;
 }

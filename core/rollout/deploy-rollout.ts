@@ -59,6 +59,7 @@ export async function deployRollout(
   const resources = rolloutResources(request, {
     ...(liveDesired === undefined ? {} : { liveDesiredCount: liveDesired }),
     executionRoleArn: deps.executionRoleArn,
+    ...(request.environment ? { environment: request.environment } : {}),
   });
   const { model, endpointConfig } = resources;
   const record = {

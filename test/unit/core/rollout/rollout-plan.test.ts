@@ -7,13 +7,22 @@ const base = {
   image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/warmgate-container:1',
   modelDataUrl: 's3://models-bucket/manga/model.tar.gz',
 };
-const started = { executionId: 'arn:aws:states:us-east-1:123456789012:execution:warmgate-rollout:e1', startedAt: '2026-11-28T00:00:00Z' };
+const started = {
+  executionId: 'arn:aws:states:us-east-1:123456789012:execution:warmgate-rollout:e1',
+  startedAt: '2026-11-28T00:00:00Z',
+};
 
 describe('planRollout', () => {
   it.each([
     ['defaults', {}],
     ['canary', { strategy: 'canary' }],
-    ['linear', { strategy: { type: 'linear', linearStepSize: { type: 'CAPACITY_PERCENT', value: 25 } }, instanceCount: 4 }],
+    [
+      'linear',
+      {
+        strategy: { type: 'linear', linearStepSize: { type: 'CAPACITY_PERCENT', value: 25 } },
+        instanceCount: 4,
+      },
+    ],
     ['explicit all-at-once', { strategy: { type: 'all-at-once', waitIntervalSeconds: 0 } }],
   ])('produces a plan that later steps read back unchanged when the strategy is %s', (_name, extra) => {
     const plan = planRollout({ request: { ...base, ...extra }, ...started }, 'aws');
@@ -32,9 +41,22 @@ describe('planRollout', () => {
     }
   });
 
+  it('carries container environment variables and names a bad variable name when refused', () => {
+    const plan = planRollout(
+      { request: { ...base, environment: { WARMGATE_GATE: 'off' } }, ...started },
+      'aws',
+    );
+    expect(plan.request.environment).toEqual({ WARMGATE_GATE: 'off' });
+    expect(() =>
+      planRollout({ request: { ...base, environment: { 'bad-name': 'x' } }, ...started }, 'aws'),
+    ).toThrow(/request\.environment\.bad-name/);
+  });
+
   it('sets the deadline from the request budget when the rollout starts', () => {
     const plan = planRollout({ request: base, ...started }, 'aws');
     expect(Date.parse(plan.deadline)).toBeGreaterThan(Date.parse(started.startedAt));
-    expect(plan.leaseSeconds).toBeGreaterThan((Date.parse(plan.deadline) - Date.parse(started.startedAt)) / 1000);
+    expect(plan.leaseSeconds).toBeGreaterThan(
+      (Date.parse(plan.deadline) - Date.parse(started.startedAt)) / 1000,
+    );
   });
 });
