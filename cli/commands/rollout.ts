@@ -84,7 +84,7 @@ export function register(program: Command): void {
   program
     .command('rollout')
     .description(
-      'Roll out a model to a SageMaker endpoint through the rollout state machine (AWS, or the local region via AWS_ENDPOINT_URL).',
+      'roll out a model to a SageMaker endpoint through the rollout state machine (AWS, or the local region via AWS_ENDPOINT_URL)',
     )
     .requiredOption('--endpoint <name>', 'endpoint name')
     .requiredOption('--image <uri>', 'container image URI (ECR; locally also …warmgate-container[:tag])')
