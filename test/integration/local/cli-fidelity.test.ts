@@ -189,7 +189,7 @@ describe('AWS CLI against the local region', () => {
           {
             VariantName: 'AllTraffic',
             ModelName: 'cli-model',
-            InstanceType: 'ml.m5.large',
+            InstanceType: 'ml.m5.xlarge',
             InitialInstanceCount: 1,
           },
         ],

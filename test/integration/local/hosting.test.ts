@@ -249,10 +249,21 @@ describe('hosting in the local region', () => {
       DesiredInstanceCount: 2,
       CurrentInstanceCount: 1,
     });
-    // Until the new instance passes /ping, every request goes to the original one.
-    while (servingInstances('cap-ep').some((i) => !i.pingPassed)) {
-      expect((await invoke('cap-ep')).instance).toBe(original?.id);
-    }
+    // Hold the new instance's /ping failing: until it passes, every request goes to the original.
+    const added = await eventually(() => servingInstances('cap-ep').find((i) => i.id !== original?.id));
+    await fetch(`${fx.region.url}/_warmgate/instances/${added.id}/slow-ping`, {
+      method: 'POST',
+      body: JSON.stringify({ delayMs: 2500 }),
+    });
+    await eventually(() =>
+      servingInstances('cap-ep').find((i) => i.id === added.id)?.pid ? true : undefined,
+    );
+    for (let n = 0; n < 10; n += 1) expect((await invoke('cap-ep')).instance).toBe(original?.id);
+    expect(servingInstances('cap-ep').find((i) => i.id === added.id)?.pingPassed).toBe(false);
+    await fetch(`${fx.region.url}/_warmgate/instances/${added.id}/slow-ping`, {
+      method: 'POST',
+      body: JSON.stringify({ delayMs: 0 }),
+    });
     const done = await waitForStatus(fx, 'cap-ep', (s) => s === 'InService');
     expect(done.ProductionVariants?.[0]).toMatchObject({ DesiredInstanceCount: 2, CurrentInstanceCount: 2 });
   });
