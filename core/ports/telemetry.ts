@@ -7,6 +7,18 @@ export interface MetricDatum {
   readonly timestamp: Date;
 }
 
+/**
+ * A maker of data for one endpoint at one instant: every warmgate metric carries the
+ * `EndpointName` dimension, so alarms and the planner can select one endpoint's history.
+ */
+export function endpointMetrics(
+  endpoint: string,
+  timestamp: Date,
+): (name: string, value: number, unit: MetricDatum['unit']) => MetricDatum {
+  const dimensions = { EndpointName: endpoint };
+  return (name, value, unit) => ({ name, value, unit, dimensions, timestamp });
+}
+
 export interface MetricsSink {
   put(data: readonly MetricDatum[]): Promise<void>;
   /** Values of one metric between two instants (for the planner's provisioning history). */

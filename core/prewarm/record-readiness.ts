@@ -1,4 +1,4 @@
-import type { AuditLog, MetricDatum, MetricsSink } from '../ports/telemetry.js';
+import { type AuditLog, endpointMetrics, type MetricDatum, type MetricsSink } from '../ports/telemetry.js';
 import type { VerificationReport } from '../rollout/verify-capacity.js';
 import type { PrewarmPlan } from './prewarm-plan.js';
 import type { RaiseResult } from './raise-floor.js';
@@ -33,14 +33,7 @@ export function prewarmMetrics(
   outcome: PrewarmOutcome,
   now: Date,
 ): { data: MetricDatum[]; readiness: Readiness } {
-  const dimensions = { EndpointName: outcome.plan.endpoint };
-  const datum = (name: string, value: number, unit: MetricDatum['unit']): MetricDatum => ({
-    name,
-    value,
-    unit,
-    dimensions,
-    timestamp: now,
-  });
+  const datum = endpointMetrics(outcome.plan.endpoint, now);
   const verifiedAt = outcome.verification ? Date.parse(outcome.verification.verifiedAt) : undefined;
   const marginSeconds =
     verifiedAt === undefined ? null : (Date.parse(outcome.plan.releaseAt) - verifiedAt) / 1000;

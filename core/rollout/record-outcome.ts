@@ -1,4 +1,4 @@
-import type { AuditLog, MetricDatum, MetricsSink } from '../ports/telemetry.js';
+import { type AuditLog, endpointMetrics, type MetricDatum, type MetricsSink } from '../ports/telemetry.js';
 import type { DeploymentRecord } from './deploy-rollout.js';
 import type { RolloutPlan } from './rollout-plan.js';
 import type { VerificationReport } from './verify-capacity.js';
@@ -23,14 +23,7 @@ export interface RolloutOutcome {
  * - RolloutSucceeded / RolloutFailed: 1, for alarms and dashboards.
  */
 export function rolloutMetrics(outcome: RolloutOutcome, now: Date): MetricDatum[] {
-  const dimensions = { EndpointName: outcome.plan.request.endpoint };
-  const datum = (name: string, value: number, unit: MetricDatum['unit']): MetricDatum => ({
-    name,
-    value,
-    unit,
-    dimensions,
-    timestamp: now,
-  });
+  const datum = endpointMetrics(outcome.plan.request.endpoint, now);
   const metrics = [
     datum('RolloutDuration', (now.getTime() - Date.parse(outcome.plan.startedAt)) / 1000, 'Seconds'),
     datum(outcome.outcome === 'succeeded' ? 'RolloutSucceeded' : 'RolloutFailed', 1, 'Count'),
