@@ -166,6 +166,8 @@ export async function runContainer(
       log('info', 'model-loaded', { sessionCreateMs: loadReport.sessionCreateMs, ...loadReport.details });
       if (args.warmup !== 'none') {
         gate.enter('warming');
+        // The warmup's sockets close a second after it ends: closed at once, both ends would handle
+        // their close events just as the first client request arrives.
         const loopback = loopbackInvoke(port, args.host);
         await runWarmup(manifest, loopback.invoke, {
           mode: args.warmup,
@@ -173,7 +175,7 @@ export async function runContainer(
           signal: warmupAbort.signal,
           report: warmup,
           onShapeDone: (shape) => log('info', 'shape-warm', { ...shape }),
-        }).finally(loopback.close);
+        }).finally(() => setTimeout(loopback.close, 1000).unref());
         if (warmupAbort.signal.aborted) return gate.phase;
       }
       gate.enter('ready');
