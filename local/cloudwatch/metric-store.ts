@@ -59,6 +59,8 @@ export function metricKey(id: MetricId): string {
  */
 export class MetricStore {
   readonly #series = new Map<string, Series>();
+  /** Keys of identity objects callers reuse (the AWS/SageMaker publisher puts on every request). */
+  readonly #keys = new WeakMap<MetricId, string>();
   readonly #retentionMs: number;
 
   constructor(retentionMs = 3 * 60 * 60 * 1000) {
@@ -83,7 +85,11 @@ export class MetricStore {
         },
     unit?: string,
   ): void {
-    const key = metricKey(id);
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      key = metricKey(id);
+      this.#keys.set(id, key);
+    }
     let series = this.#series.get(key);
     if (!series) {
       series = { id: { ...id, Dimensions: [...id.Dimensions] }, buckets: [], unit, lastPut: timestamp };

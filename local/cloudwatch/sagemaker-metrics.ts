@@ -26,6 +26,7 @@ export class SageMakerMetrics {
   readonly #store: MetricStore;
   readonly #now: () => number;
   readonly #instances: (endpointName: string, variantName: string) => number;
+  readonly #ids = new Map<string, MetricId>();
 
   constructor(
     store: MetricStore,
@@ -37,12 +38,23 @@ export class SageMakerMetrics {
     this.#instances = instances;
   }
 
+  /** One identity object per metric, so the store computes its key once, not per request. */
+  #id(metricName: string, endpointName: string, variantName: string): MetricId {
+    const key = `${metricName}\u0000${endpointName}\u0000${variantName}`;
+    let id = this.#ids.get(key);
+    if (!id) {
+      id = variantMetric(metricName, endpointName, variantName);
+      this.#ids.set(key, id);
+    }
+    return id;
+  }
+
   /** Records one routed invocation. */
   recordInvocation(record: InvocationRecord): void {
     const at = this.#now();
     const put = (name: string, value: number, unit: string) =>
       this.#store.put(
-        variantMetric(name, record.endpointName, record.variantName),
+        this.#id(name, record.endpointName, record.variantName),
         at,
         { kind: 'values', values: [value] },
         unit,
@@ -67,7 +79,7 @@ export class SageMakerMetrics {
     for (const sample of samples) {
       if (sample.instances === 0) continue;
       this.#store.put(
-        variantMetric('ConcurrentRequestsPerModel', sample.endpointName, sample.variantName),
+        this.#id('ConcurrentRequestsPerModel', sample.endpointName, sample.variantName),
         at,
         { kind: 'values', values: [sample.perInstance] },
         'Count',
