@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -21,6 +21,16 @@ const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 /** The `${Name}` placeholders of an ASL document, in order of first appearance. */
 export function aslPlaceholders(definition: string): string[] {
   return [...new Set([...definition.matchAll(PLACEHOLDER)].map((match) => match[1] ?? ''))];
+}
+
+/** The ARN pattern of every execution of `machine`: what following or stopping one needs. */
+export function executionsOf(machine: StateMachine): string {
+  return Stack.of(machine).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { FederatedPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { executionsOf } from './asl-state-machine.js';
 import { allow } from './least-privilege.js';
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -63,14 +64,7 @@ export class CiRolloutRole extends Construct {
     });
     allow(this.role, {
       actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-      resources: [
-        stack.formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${props.rollout.stateMachineName}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+      resources: [executionsOf(props.rollout)],
       why: "`--wait` follows the execution's states and reads its outcome.",
       wildcard: 'Execution names are chosen per run; scoped to executions of the rollout machine.',
     });

@@ -37,8 +37,13 @@ export const CREATE_REQUIRE_BANNER =
  *
  * @param metafile also write esbuild's `index.meta.json` next to each bundle (for the benchmark's
  *   "which import dominates" analysis); off for deployments, as it would ship in the zip.
+ * @param afterBundling shell commands that add files beside the bundle (the dashboard's page),
+ *   given the repository root and the bundle's output directory.
  */
-export function lambdaBundling(metafile = false): BundlingOptions {
+export function lambdaBundling(
+  metafile = false,
+  afterBundling?: (repoRoot: string, outputDir: string) => string[],
+): BundlingOptions {
   return {
     format: OutputFormat.ESM,
     minify: true,
@@ -55,5 +60,14 @@ export function lambdaBundling(metafile = false): BundlingOptions {
     externalModules: [],
     banner: CREATE_REQUIRE_BANNER,
     metafile,
+    ...(afterBundling === undefined
+      ? {}
+      : {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling,
+          },
+        }),
   };
 }

@@ -16,6 +16,8 @@ export interface WarmgateLambdaProps {
   readonly logRetention: RetentionDays;
   /** Write esbuild's metafile beside the bundle (benchmark only). */
   readonly bundleMetafile?: boolean;
+  /** Shell commands that add files beside the bundle; see `lambdaBundling`. */
+  readonly afterBundling?: (repoRoot: string, outputDir: string) => string[];
 }
 
 /**
@@ -66,7 +68,7 @@ export class WarmgateLambda extends Construct {
       role: this.role,
       logGroup,
       environment: { POWERTOOLS_SERVICE_NAME: 'warmgate', ...props.environment },
-      bundling: lambdaBundling(props.bundleMetafile ?? false),
+      bundling: lambdaBundling(props.bundleMetafile ?? false, props.afterBundling),
       description: `warmgate step ${props.name} (functions/${props.name}/handler.ts)`,
     });
   }

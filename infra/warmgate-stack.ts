@@ -7,6 +7,7 @@ import { ControlPlaneTables } from './control-plane-tables.js';
 import { EndpointScope } from './endpoint-scope.js';
 import { REPO_ROOT } from './lambda-bundling.js';
 import { ModelExecutionRole } from './model-execution-role.js';
+import { OperatorDashboard } from './operator-dashboard.js';
 import { ReleaseCalendar } from './release-calendar.js';
 import type { StackConfig } from './stack-config.js';
 import {
@@ -44,6 +45,7 @@ export class WarmgateStack extends Stack {
   readonly rollout: AslStateMachine;
   readonly prewarm: AslStateMachine;
   readonly calendar: ReleaseCalendar;
+  readonly dashboard: OperatorDashboard;
 
   constructor(
     scope: Construct,
@@ -87,6 +89,14 @@ export class WarmgateStack extends Stack {
       ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
     });
     this.lambdas.set('calendar-sync', this.calendar.sync);
+
+    this.dashboard = new OperatorDashboard(this, 'Dashboard', {
+      scope: endpointScope,
+      machines: [this.rollout.stateMachine, this.prewarm.stateMachine],
+      logRetention: config.logRetentionDays,
+      ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
+    });
+    this.lambdas.set('dashboard-api', this.dashboard.lambda);
 
     if (config.ci) {
       const ci = new CiRolloutRole(this, 'Ci', { ...config.ci, rollout: this.rollout.stateMachine });

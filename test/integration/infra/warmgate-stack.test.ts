@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,6 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aslPlaceholders } from '../../../infra/asl-state-machine.js';
 import { CREATE_REQUIRE_BANNER, DYNAMIC_REQUIRE_SHIM, REPO_ROOT } from '../../../infra/lambda-bundling.js';
-import { PREWARM_STEPS, ROLLOUT_STEPS } from '../../../infra/step-catalog.js';
 import {
   readTemplate,
   type SynthesizedTemplate,
@@ -167,7 +166,10 @@ describe('warmgate CDK app', () => {
     const scoped = (t: SynthesizedTemplate) =>
       policies(t)
         .flatMap((p) => p.statements)
-        .filter((s) => list(s.Action).some((a) => a.startsWith('sagemaker:')))
+        // ListEndpoints (the dashboard's) has no resource type: it can only be granted on *.
+        .filter((s) =>
+          list(s.Action).some((a) => a.startsWith('sagemaker:') && a !== 'sagemaker:ListEndpoints'),
+        )
         .flatMap((s) => list(s.Resource).map((r) => flattenCfnReference(r)));
     expect(scoped(template).length).toBeGreaterThan(0);
     for (const resource of scoped(template)) {
@@ -249,13 +251,38 @@ describe('warmgate CDK app', () => {
     expect(template.Resources[alarm.AlarmActions[0]?.Ref ?? '']?.Type).toBe('AWS::SNS::Topic');
   });
 
-  it('runs every Lambda on nodejs22.x or newer, on arm64', () => {
+  it('serves the dashboard page openly, its /api/* only with a Cognito token, and ships the page in the bundle', () => {
+    const routes = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown });
+    expect(Object.fromEntries(routes.map((r) => [r.RouteKey, r.AuthorizationType ?? 'NONE']))).toEqual({
+      'GET /': 'NONE',
+      'GET /dashboard/{proxy+}': 'NONE',
+      'ANY /api/{proxy+}': 'JWT',
+    });
+    const authorizer = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
+    )?.Properties as { JwtConfiguration: { Issuer: unknown } };
+    expect(JSON.stringify(authorizer.JwtConfiguration.Issuer)).toContain('cognito-idp.');
+    const pool = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Cognito::UserPool',
+    )?.Properties;
+    expect(pool).toMatchObject({
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+
+    const bundle = stagedLambdaBundles(outdir, STACK).get('warmgate-dashboard-api') ?? '';
+    expect(readdirSync(join(bundle, 'dashboard-assets'))).toContain('index.html');
+  });
+
+  it('deploys every handler under functions/ as warmgate-<name>, on nodejs22.x or newer, on arm64', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const handlers = readdirSync(join(REPO_ROOT, 'functions')).filter((name) =>
+      existsSync(join(REPO_ROOT, 'functions', name, 'handler.ts')),
+    );
     expect(functions.map((f) => (f.Properties as { FunctionName: string }).FunctionName).sort()).toEqual(
-      [
-        ...new Set([...ROLLOUT_STEPS, ...PREWARM_STEPS].map((s) => `warmgate-${s.name}`)),
-        'warmgate-calendar-sync',
-      ].sort(),
+      handlers.map((name) => `warmgate-${name}`).sort(),
     );
     for (const fn of functions) {
       const props = fn.Properties as { Runtime: string; Architectures: string[] };
