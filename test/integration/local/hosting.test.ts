@@ -187,6 +187,24 @@ describe('hosting in the local region', () => {
     expect(processAlive(victim?.pid as number)).toBe(false);
   });
 
+  it('answers ServiceUnavailable when no instance is passing /ping, and serves again once one does', async () => {
+    const [only] = await createEndpointInService(fx, 'sick-ep').then(() => servingInstances('sick-ep'));
+    const slow = (delayMs: number) =>
+      fetch(`${fx.region.url}/_warmgate/instances/${only?.id}/slow-ping`, {
+        method: 'POST',
+        body: JSON.stringify({ delayMs }),
+      });
+    await slow(2500);
+    await eventually(() => (servingInstances('sick-ep')[0]?.phase === 'unhealthy' ? true : undefined));
+    await expect(
+      fx.runtime.send(
+        new InvokeEndpointCommand({ EndpointName: 'sick-ep', ContentType: 'application/json', Body: QUERY }),
+      ),
+    ).rejects.toMatchObject({ name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } });
+    await slow(0);
+    await eventually(async () => ((await invoke('sick-ep')).status === 200 ? true : undefined));
+  });
+
   it("fails creation with SageMaker's FailureReason when the container exits", async () => {
     await createBrokenModel('broken-model');
     await fx.sagemaker.send(
