@@ -142,7 +142,13 @@ export class Fleet {
   #retire(instance: Instance): void {
     const at = this.instances.indexOf(instance);
     if (at !== -1) this.instances.splice(at, 1);
-    for (const batch of this.#batches) batch.pending.delete(instance);
+    for (const batch of this.#batches) {
+      // A shrink can retire the last member a batch waits for; the batch is then complete.
+      if (batch.pending.delete(instance) && batch.pending.size === 0) {
+        this.#batches.delete(batch);
+        batch.resolve();
+      }
+    }
     this.retiring.add(instance);
     void instance.terminate().finally(() => {
       this.retiring.delete(instance);
@@ -163,11 +169,13 @@ export class Fleet {
     } else if (event.kind === 'exited' || event.kind === 'unhealthy') {
       this.#runtime.instance.log(`instance ${instance.id}: ${event.detail}`);
       const failedBatch = [...this.#batches].find((b) => b.pending.has(instance));
-      this.#retire(instance);
       if (failedBatch) {
+        // Out of the set before the instance retires, so retiring cannot complete the batch.
         this.#batches.delete(failedBatch);
         failedBatch.reject(new DeploymentFailedError(pingFailureReason(this.spec.variantName)));
-      } else if (this.serving && !this.#stopped && this.instances.length < this.desired) {
+      }
+      this.#retire(instance);
+      if (!failedBatch && this.serving && !this.#stopped && this.instances.length < this.desired) {
         this.#launch();
       }
     }
