@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
   ResourceInUseException,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 
 /** The DynamoDB tables warmgate's control plane uses; infra/ creates the same on AWS. */
@@ -33,5 +34,10 @@ export async function createControlPlaneTables(client: DynamoDBClient): Promise<
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
+    // CreateTable answers while the table is CREATING; a step that wrote at once would fail.
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+      { TableName: table.name },
+    );
   }
 }

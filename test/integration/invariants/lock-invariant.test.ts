@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpo
 describe('endpoint lock', () => {
   let server: Server;
   let client: DynamoDBClient;
-  let tableCount = 0;
+  let lock: DynamoDbEndpointLock;
+  let runs = 0;
 
   beforeAll(async () => {
     server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -23,26 +24,26 @@ describe('endpoint lock', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'locks',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'endpointName', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'endpointName', AttributeType: 'S' }],
+      }),
+    );
+    // CreateTable answers while the table is still CREATING, as on AWS.
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.2 },
+      { TableName: 'locks' },
+    );
+    lock = new DynamoDbEndpointLock(client, 'locks');
   });
 
   afterAll(async () => {
     client?.destroy();
     await new Promise((resolve) => server?.close(resolve));
   });
-
-  async function freshLock(): Promise<DynamoDbEndpointLock> {
-    tableCount += 1;
-    const tableName = `locks-${tableCount}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'endpointName', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'endpointName', AttributeType: 'S' }],
-      }),
-    );
-    return new DynamoDbEndpointLock(client, tableName);
-  }
 
   type Op = { kind: 'acquire' | 'release'; owner: number; at: number; lease: number };
   const op = fc.record({
@@ -55,7 +56,9 @@ describe('endpoint lock', () => {
   it('grants an endpoint to at most one live owner whatever the interleaving, and recovers after expiry', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (raw) => {
-        const lock = await freshLock();
+        // A fresh endpoint per run: runs share the table, never a lock item.
+        runs += 1;
+        const endpoint = `endpoint-${runs}`;
         // Time only moves forward; the model mirrors the lease rules a reader expects.
         const ops: Op[] = [...raw].sort((a, b) => a.at - b.at);
         let holder: { owner: number; expiresAt: number } | undefined;
@@ -65,7 +68,7 @@ describe('endpoint lock', () => {
           const free = !holder || holder.expiresAt < nowSeconds || holder.owner === o.owner;
           if (o.kind === 'acquire') {
             const attempt = lock.acquire({
-              endpoint: 'manga-recs',
+              endpoint,
               owner: `exec-${o.owner}`,
               purpose: 'rollout',
               now,
@@ -78,7 +81,7 @@ describe('endpoint lock', () => {
               await expect(attempt).rejects.toBeInstanceOf(LockBusyError);
             }
           } else {
-            const released = await lock.release('manga-recs', `exec-${o.owner}`);
+            const released = await lock.release(endpoint, `exec-${o.owner}`);
             expect(released).toBe(holder?.owner === o.owner);
             if (holder?.owner === o.owner) holder = undefined;
           }
@@ -89,7 +92,6 @@ describe('endpoint lock', () => {
   });
 
   it('lets exactly one of many simultaneous acquirers win', async () => {
-    const lock = await freshLock();
     const now = new Date();
     const results = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>
