@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExampleModel } from '../container/example-model/build.js';
 import { containerLaunchCommand } from '../container/launch.js';
@@ -154,7 +154,14 @@ export function writeReport(report: BenchReport): void {
     name: report.name,
     command: report.command,
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      // The 1/5/15-minute load averages when the run ended: this machine is shared, and a load
+      // far above the core count inflates every latency here.
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
     headline: report.headline,
     results: report.results,
     targets: report.targets,

@@ -9,7 +9,8 @@
  *    process probes `/ping` every 10 ms on a fresh connection each time (as a health checker
  *    would), with SageMaker's 2 s timeout. Every probe that is not a 200 within 2 s is a failure.
  *
- * Target: `/ping` p99 under 50 ms and zero failed probes. Excess invocations are expected to be
+ * autocannon runs at nice 10 (client and container share 2 cores). Target: `/ping` p99 under
+ * 50 ms and zero failed probes, with the achieved rate at least 1.8× capacity. Excess invocations are expected to be
  * shed with 429 by the bounded queue; they are counted, not hidden.
  */
 import { spawn } from 'node:child_process';
@@ -34,6 +35,7 @@ const CAPACITY_S = 6;
  * connection waits up to queue/capacity seconds for an answer (Little's law).
  */
 const OVERLOAD_CONNECTIONS = 512;
+const LOAD_GENERATOR_NICE = 10;
 
 interface AutocannonResult {
   requests: { average: number };
@@ -52,9 +54,26 @@ function autocannon(url: string, body: string, args: string[]): Promise<Autocann
     'autocannon.js',
   );
   return new Promise((resolve, reject) => {
+    // Client and container share this machine's 2 cores. The load generator runs at a lower
+    // priority so that it does not take CPU time from the container it is measuring; it still
+    // has to reach the offered rate, which the report checks (achievedRequestsPerSecond).
     const child = spawn(
-      process.execPath,
-      [bin, '--json', '-m', 'POST', '-H', 'content-type=application/json', '-b', body, ...args, url],
+      'nice',
+      [
+        '-n',
+        String(LOAD_GENERATOR_NICE),
+        process.execPath,
+        bin,
+        '--json',
+        '-m',
+        'POST',
+        '-H',
+        'content-type=application/json',
+        '-b',
+        body,
+        ...args,
+        url,
+      ],
       { stdio: ['ignore', 'pipe', 'ignore'] },
     );
     let out = '';
@@ -122,6 +141,7 @@ async function main(): Promise<void> {
     await prober;
 
     const latencies = probes.map((p) => p.ms);
+    const achieved = (overload['2xx'] + overload.non2xx) / DURATION_S;
     const failures = probes.filter((p) => p.status !== 200).length;
     const p99 = percentile(latencies, 99);
     const codes = Object.fromEntries(
@@ -133,7 +153,7 @@ async function main(): Promise<void> {
       headline: {
         '/ping p99 at 2× capacity': `${round(p99, 1)} ms`,
         '/ping failures': `${failures} of ${probes.length}`,
-        capacity: `${Math.round(capacity)} req/s`,
+        'capacity → achieved load': `${Math.round(capacity)} → ${Math.round(achieved)} req/s`,
         'invocations answered 200 / 429': `${codes['200'] ?? 0} / ${codes['429'] ?? 0}`,
       },
       results: {
@@ -149,7 +169,7 @@ async function main(): Promise<void> {
           offeredRequestsPerSecond: offered,
           seconds: DURATION_S,
           connections: OVERLOAD_CONNECTIONS,
-          achievedRequestsPerSecond: round((overload['2xx'] + overload.non2xx) / DURATION_S),
+          achievedRequestsPerSecond: round(achieved),
           statusCodes: codes,
           errors: overload.errors,
           timeouts: overload.timeouts,
@@ -167,13 +187,16 @@ async function main(): Promise<void> {
           newConnectionEachProbe: true,
         },
         containerConfig: 'defaults: 1 inference worker on 2 cores, 1 intra-op thread, queue 256',
+        loadGeneratorNice: LOAD_GENERATOR_NICE,
       },
       targets: {
         maxPingP99Ms: 50,
         maxPingFailures: 0,
-        criterion: '/ping p99 < 50 ms and no failed probe at 2× capacity',
+        minAchievedOverCapacity: 1.8,
+        criterion:
+          '/ping p99 < 50 ms and no failed probe while /invocations is driven at 2× capacity (≥ 1.8× achieved)',
       },
-      pass: p99 < 50 && failures === 0,
+      pass: p99 < 50 && failures === 0 && achieved >= 1.8 * capacity,
     });
   } finally {
     await container.stop();

@@ -69,7 +69,8 @@ function verdict(result) {
 function where(result) {
   const date = typeof result.measuredAt === 'string' ? result.measuredAt.slice(0, 10) : '?';
   const m = result.machine ?? {};
-  const parts = [date, m.cpus ? `${m.cpus} CPU` : undefined, m.node].filter(Boolean);
+  const load = Array.isArray(m.loadAverage) ? `load ${format(m.loadAverage[0])}` : undefined;
+  const parts = [date, m.cpus ? `${m.cpus} CPU` : undefined, m.node, load].filter(Boolean);
   return parts.join(', ');
 }
 
