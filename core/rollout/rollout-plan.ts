@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
+import { type FieldIssue, ValidationError } from '../errors.js';
 import { rolloutPollBudgetSeconds } from '../poll-policy.js';
 import { parseRolloutRequest, type RolloutMode, type RolloutRequest } from '../rollout-request.js';
 import { parseOrThrow } from '../validation.js';
@@ -52,8 +52,17 @@ const executionInputSchema = z.strictObject({
  * @throws ValidationError naming every bad field (`request.minCapacity`, `smokeShapes.0.body`…).
  */
 export function planRollout(input: unknown, mode: RolloutMode): RolloutPlan {
-  const { request: rawRequest, smokeShapes, ...started } = parseOrThrow(executionInputSchema, input);
-  const request = parseWithPrefix(() => parseRolloutRequest(rawRequest, { mode }), 'request');
+  // Both halves are checked before either refusal is thrown, so one answer lists every problem.
+  const outer = collectIssues(() => parseOrThrow(executionInputSchema, input));
+  const rawRequest =
+    typeof input === 'object' && input !== null ? (input as { request?: unknown }).request : undefined;
+  const inner = collectIssues(() =>
+    parseWithPrefix(() => parseRolloutRequest(rawRequest, { mode }), 'request'),
+  );
+  const issues = [...outer.issues, ...inner.issues];
+  if (!outer.value || !inner.value || issues.length > 0) throw new ValidationError(issues);
+  const { smokeShapes, ...started } = outer.value;
+  const request = inner.value;
   const budgetSeconds = rolloutPollBudgetSeconds(request);
   return {
     mode,
@@ -96,6 +105,15 @@ const planSchema = z.object({
     shapes: z.array(smokeShapeSchema),
   }),
 });
+
+function collectIssues<T>(parse: () => T): { value?: T; issues: FieldIssue[] } {
+  try {
+    return { value: parse(), issues: [] };
+  } catch (error) {
+    if (error instanceof ValidationError) return { issues: [...error.issues] };
+    throw error;
+  }
+}
 
 function parseWithPrefix<T>(parse: () => T, prefix: string): T {
   try {

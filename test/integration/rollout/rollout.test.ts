@@ -9,7 +9,11 @@ import {
   ListEndpointsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane-tables.js';
 import {
@@ -254,6 +258,32 @@ describe('rollout', () => {
       configs: 1,
       endpoints: 1,
     });
+  });
+
+  it('fails before any change, naming each bad field, when the execution input is malformed', async () => {
+    const out = await f.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: f.stack.controlPlane.stateMachineArns.rollout,
+        input: JSON.stringify({
+          request: { endpoint: 'malformed', minCapacity: 1 },
+          smokeShapes: [{ name: 'x' }],
+        }),
+      }),
+    );
+    const result = await executionResult(f, out.executionArn ?? '');
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('ValidationError');
+    const cause = JSON.parse(result.cause ?? '{}').errorMessage as string;
+    for (const field of [
+      'request.image',
+      'request.modelDataUrl',
+      'request.minCapacity',
+      'smokeShapes.0.body',
+    ]) {
+      expect(cause).toContain(field);
+    }
+    const endpoints = await f.sagemaker.send(new ListEndpointsCommand({}));
+    expect(endpoints.Endpoints?.map((e) => e.EndpointName)).not.toContain('malformed');
   });
 
   it('exits 2 and creates nothing when the input is invalid', async () => {
