@@ -72,8 +72,3 @@ export function takeInferenceWorker(): StartingWorker {
   starting.worker.ref();
   return starting;
 }
-
-/** Stops prestarted workers nobody adopted (the process is exiting before load). */
-export async function discardPrestartedWorkers(): Promise<void> {
-  await Promise.all(prestarted.splice(0).map((w) => w.worker.terminate()));
-}
