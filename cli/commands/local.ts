@@ -3,6 +3,8 @@
  * Runtime, Application Auto Scaling, CloudWatch, DynamoDB and (unless `--bare`) warmgate's own
  * Step Functions control plane, with endpoints hosted by real container processes.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { EXIT, reportError } from '../command-errors.js';
@@ -15,6 +17,8 @@ interface LocalOptions {
   timeScale: string;
   stateDir?: string;
   bare?: boolean;
+  calendar?: string;
+  warmup?: string;
   verbose?: boolean;
   json?: boolean;
 }
@@ -67,6 +71,8 @@ export function register(program: Command): void {
     )
     .option('--state-dir <dir>', 'where instance model directories go (default: a temporary directory)')
     .option('--bare', "serve the AWS APIs only, without warmgate's Step Functions control plane")
+    .option('--calendar <file>', 'release calendar that calendar-sync reads and the dashboard shows')
+    .option('--warmup <file>', 'warmup manifest whose shapes pre-warms smoke-test')
     .option('--verbose', 'log every request and hosting event')
     .option('--json', 'print machine-readable lines')
     .action(async (options: LocalOptions) => {
@@ -87,9 +93,23 @@ export function register(program: Command): void {
           ...(options.stateDir ? { stateDir: options.stateDir } : {}),
           ...(options.verbose ? { log: (line: string) => print({ event: 'log', line }, line) } : {}),
         };
-        const region = options.bare
-          ? await (await import('../../local/region.js')).startRegion(regionOptions)
-          : (await (await import('../../local/local-stack.js')).startLocalStack(regionOptions)).region;
+        const calendarPath = options.calendar ? resolve(options.calendar) : undefined;
+        const warmupPath = options.warmup ? resolve(options.warmup) : undefined;
+        let dashboardUrl: string | undefined;
+        let region: Awaited<ReturnType<typeof import('../../local/region.js').startRegion>>;
+        if (options.bare) {
+          region = await (await import('../../local/region.js')).startRegion(regionOptions);
+        } else {
+          const stack = await (await import('../../local/local-stack.js')).startLocalStack({
+            ...regionOptions,
+            ...(calendarPath ? { calendarUrl: pathToFileURL(calendarPath).href } : {}),
+            ...(warmupPath ? { warmupUrl: pathToFileURL(warmupPath).href } : {}),
+          });
+          region = stack.region;
+          // The dashboard is part of the local control plane; its token is printed once, here.
+          const { installDashboard } = await import('../../local/dashboard/install-dashboard.js');
+          dashboardUrl = (await installDashboard(stack, calendarPath ? { calendarPath } : {})).url;
+        }
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) {
@@ -112,8 +132,10 @@ export function register(program: Command): void {
             port: region.port,
             region: region.region,
             accountId: region.accountId,
+            ...(dashboardUrl ? { dashboard: dashboardUrl } : {}),
           },
-          `warmgate local ready at ${region.url}\n  export AWS_ENDPOINT_URL=${region.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${region.region}`,
+          `warmgate local ready at ${region.url}\n  export AWS_ENDPOINT_URL=${region.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${region.region}` +
+            (dashboardUrl ? `\n  dashboard: ${dashboardUrl}` : ''),
         );
       } catch (error) {
         process.exit(reportError(error, json));

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { isIanaRegionZone, parseLocalDateTime, toInstant } from '../../core/calendar/local-time.js';
+import { isIanaRegionZone } from '../../core/calendar/local-time.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
 import type { RegionClock } from '../clock.js';
+import { parseScheduleExpression } from '../schedule-expression.js';
 import type { RestRequest, RestResponse, RestService } from '../service.js';
 import { errorMapper } from '../wire-error.js';
 
@@ -29,7 +30,6 @@ interface ScheduleRecord {
 }
 
 const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
-const AT = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
 
 const scheduleBodySchema = z.object({
   GroupName: z.string().regex(NAME).optional(),
@@ -55,23 +55,23 @@ type ScheduleBody = z.infer<typeof scheduleBodySchema>;
 
 /**
  * The instant an `at()` expression names, in its time zone (UTC by default). The local region
- * emulates the one-time form only, which is all warmgate schedules.
+ * fires one-time schedules only, which is all warmgate creates; the parsing is the region's one
+ * schedule-expression parser, shared with Application Auto Scaling's scheduled actions.
  *
  * @throws ValidationError naming the expression or the time zone.
  */
 export function dueInstant(expression: string, timezone = 'UTC'): number {
-  const match = AT.exec(expression);
-  const local = match?.[1] ? parseLocalDateTime(match[1]) : undefined;
-  if (!local) {
-    throw ValidationError.field(
-      'ScheduleExpression',
-      'the local region runs one-time schedules only: at(yyyy-mm-ddThh:mm:ss)',
-    );
-  }
   if (!isIanaRegionZone(timezone)) {
     throw ValidationError.field('ScheduleExpressionTimezone', `${timezone} is not an IANA time zone`);
   }
-  return toInstant(local, timezone).epochMs;
+  const schedule = parseScheduleExpression(expression, timezone, 'ScheduleExpression');
+  if (schedule.kind !== 'at') {
+    throw ValidationError.field(
+      'ScheduleExpression',
+      'the local region runs one-time at(yyyy-mm-ddThh:mm:ss) schedules only',
+    );
+  }
+  return schedule.at;
 }
 
 /**

@@ -29,17 +29,18 @@ afterEach(() => {
 });
 
 /** Starts `warmgate local --json` and resolves with its ready event and every later line. */
-async function startLocal(extra: string[] = []) {
-  const child = spawn(process.execPath, [BIN, 'local', '--port', '0', '--bare', '--json', ...extra], {
+async function startLocal(extra: string[] = ['--bare']) {
+  const child = spawn(process.execPath, [BIN, 'local', '--port', '0', '--json', ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.push(child);
   const lines: Record<string, unknown>[] = [];
-  const ready = new Promise<{ url: string; port: number }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; port: number; dashboard?: string }>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       const event = JSON.parse(line) as Record<string, unknown>;
       lines.push(event);
-      if (event.event === 'ready') resolve(event as unknown as { url: string; port: number });
+      if (event.event === 'ready')
+        resolve(event as unknown as { url: string; port: number; dashboard?: string });
     });
     child.on('exit', (code) => reject(new Error(`warmgate local exited with ${code} before ready`)));
   });
@@ -102,6 +103,38 @@ describe('warmgate local', () => {
     await exited;
     // The watchdog sends SIGTERM at once and SIGKILL two seconds later.
     await eventually(() => (processAlive(pid) ? undefined : true), 10_000);
+  });
+
+  it('serves the control plane and a dashboard whose API needs the printed token when not bare', async () => {
+    const { child, ready, exited } = await startLocal([]);
+    const dashboard = new URL(ready.dashboard ?? '');
+    expect(dashboard.hostname).toBe('127.0.0.1');
+    const token = dashboard.searchParams.get('token') ?? '';
+    expect(token.length).toBeGreaterThanOrEqual(24);
+    expect((await fetch(`${ready.url}/api/endpoints`)).status).toBe(401);
+    expect(
+      (await fetch(`${ready.url}/api/endpoints`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
+    const authorised = await fetch(`${ready.url}/api/endpoints`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(authorised.status).toBe(200);
+    const machines = (await (
+      await fetch(ready.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'AWSStepFunctions.ListStateMachines',
+        },
+        body: '{}',
+      })
+    ).json()) as { stateMachines: Array<{ name: string }> };
+    expect(machines.stateMachines.map((m) => m.name).sort()).toEqual([
+      'warmgate-prewarm',
+      'warmgate-rollout',
+    ]);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('refuses a malformed option with exit code 2 before listening', async () => {
