@@ -19,12 +19,17 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
-import { LAMBDA_RUNTIME, lambdaBundling, REPO_ROOT } from '../infra/lambda-bundling.js';
+import {
+  CREATE_REQUIRE_BANNER,
+  LAMBDA_RUNTIME,
+  lambdaBundling,
+  REPO_ROOT,
+} from '../infra/lambda-bundling.js';
 import { readTemplate, stagedLambdaBundles, standInEnvironment } from '../infra/synthesized-assets.js';
 import { buildWarmgateApp } from '../infra/warmgate-app.js';
 
@@ -48,32 +53,42 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** `await import(bundle)` timed inside a fresh process whose environment is only `env`. */
-async function initTimes(bundle: string, env: Record<string, string>): Promise<number[]> {
+/** One `await import(bundle)`, timed inside a fresh process whose environment is only `env`. */
+async function importOnce(bundle: string, env: Record<string, string>): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); process.stdout.write(String(performance.now() - t));`;
-  const times: number[] = [];
-  // One discarded run first: it pays for reading the file into the page cache, which a Lambda
-  // cold start pays when it unpacks the zip, not when it imports the module.
-  for (let i = 0; i <= RUNS; i += 1) {
-    const { stdout } = await run(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env },
-    }).catch((error: { stderr?: string }) => {
-      const lines = (error.stderr ?? '').split('\n').filter((line) => /Error/.test(line));
-      throw new Error(`importing ${bundle} failed: ${lines[0] ?? 'no output'}`);
-    });
-    if (i > 0) times.push(Number(stdout));
-  }
-  return times;
+  const { stdout } = await run(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env },
+  }).catch((error: { stderr?: string }) => {
+    const lines = (error.stderr ?? '').split('\n').filter((line) => /^\w*Error\b/.test(line));
+    throw new Error(`importing ${bundle} failed: ${lines.at(-1) ?? 'no error line'}`);
+  });
+  return Number(stdout);
 }
 
-async function measure(bundle: string, env: Record<string, string>): Promise<BundleMeasure> {
-  const bytes = readFileSync(bundle);
-  const times = await initTimes(bundle, env);
-  return {
-    kib: round(bytes.length / KiB),
-    deflatedKiB: round(deflateRawSync(bytes).length / KiB),
-    initMs: { median: round(median(times)), min: round(Math.min(...times)), max: round(Math.max(...times)) },
-  };
+/**
+ * Measures several bundles of the same handler, their runs interleaved (A B C, A B C, …), so that
+ * whatever else the machine is doing meanwhile weighs on each of them alike and the comparison
+ * holds even when the absolute numbers do not.
+ */
+async function measureAll(bundles: readonly string[], env: Record<string, string>): Promise<BundleMeasure[]> {
+  const times = bundles.map(() => [] as number[]);
+  // One discarded round first: it reads the files into the page cache, which a Lambda cold start
+  // pays when it unpacks the zip, not when it imports the module.
+  for (let round = 0; round <= RUNS; round += 1) {
+    for (const [i, bundle] of bundles.entries()) {
+      const ms = await importOnce(bundle, env);
+      if (round > 0) times[i]?.push(ms);
+    }
+  }
+  return bundles.map((bundle, i) => {
+    const bytes = readFileSync(bundle);
+    const t = times[i] ?? [];
+    return {
+      kib: round(bytes.length / KiB),
+      deflatedKiB: round(deflateRawSync(bytes).length / KiB),
+      initMs: { median: round(median(t)), min: round(Math.min(...t)), max: round(Math.max(...t)) },
+    };
+  });
 }
 
 /** Output bytes per npm package (or first-party folder), largest first. */
@@ -109,6 +124,7 @@ function stackBuildOptions(): BuildOptions {
     minify: options.minify ?? false,
     ...(options.mainFields ? { mainFields: options.mainFields } : {}),
     ...(charset === 'utf8' ? { charset: 'utf8' as const } : {}),
+    ...(options.banner ? { banner: { js: options.banner } } : {}),
     external: options.externalModules ?? [],
     logLevel: 'silent',
   };
@@ -169,6 +185,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'warmgate-bundles-'));
   try {
     const assembly = join(work, 'cdk.out');
+    const loadAtStart = round(loadavg()[0] ?? 0, 2);
     const started = performance.now();
     buildWarmgateApp({ outdir: assembly, bundleMetafile: true }).app.synth();
     const synthSeconds = round((performance.now() - started) / 1000);
@@ -194,10 +211,9 @@ async function main(): Promise<void> {
     for (const [name, dir] of [...bundles.entries()].sort()) {
       const env = environments.get(name) ?? {};
       Object.assign(allEnv, env);
-      const shipped = await measure(join(dir, 'index.mjs'), env);
       const metafile = JSON.parse(readFileSync(join(dir, 'index.meta.json'), 'utf8')) as Metafile;
       const step = name.replace(/^warmgate-/, '');
-      const whatIfs: Record<string, BundleMeasure> = {};
+      const whatIfFiles: string[] = [];
       for (const whatIf of WHAT_IFS) {
         const file = join(work, `${step}-${whatIf.key}.mjs`);
         await build({
@@ -206,13 +222,16 @@ async function main(): Promise<void> {
           outfile: file,
           plugins: whatIf.plugins,
         });
-        whatIfs[whatIf.key] = await measure(file, env);
+        whatIfFiles.push(file);
       }
+      const [shipped, ...measured] = await measureAll([join(dir, 'index.mjs'), ...whatIfFiles], env);
+      if (!shipped) throw new Error(`${name}: nothing measured`);
+      const whatIfs = Object.fromEntries(WHAT_IFS.map((w, i) => [w.key, measured[i]]));
       const withinTargets = shipped.kib <= TARGETS.maxBundleKiB && shipped.initMs.median <= TARGETS.maxInitMs;
       pass &&= withinTargets;
       functions[name] = { ...shipped, withinTargets, largestSources: attribution(metafile), whatIf: whatIfs };
-      const cells = [shipped, ...Object.values(whatIfs)].map(
-        (m) => `${String(m.kib).padStart(6)} KiB ${String(m.initMs.median).padStart(6)} ms`,
+      const cells = [shipped, ...measured].map(
+        (m) => `${String(m?.kib).padStart(6)} KiB ${String(m?.initMs.median).padStart(6)} ms`,
       );
       console.log(`${name.padEnd(28)} ${cells.join(' | ')}`);
     }
@@ -234,13 +253,12 @@ async function main(): Promise<void> {
       minify: true,
       // With CommonJS builds first, dependencies require() Node built-ins, which ESM output can
       // only serve through a real `require`.
-      banner: {
-        js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-      },
+      banner: { js: CREATE_REQUIRE_BANNER },
       outfile: naiveFile,
       logLevel: 'silent',
     });
-    const naive = await measure(naiveFile, allEnv);
+    const [naive] = await measureAll([naiveFile], allEnv);
+    if (!naive) throw new Error('baseline: nothing measured');
     console.log(
       `${'naive: all handlers, one bundle'.padEnd(28)} ${naive.kib} KiB  init ${naive.initMs.median} ms`,
     );
@@ -253,6 +271,9 @@ async function main(): Promise<void> {
       results: {
         lambdaRuntime: LAMBDA_RUNTIME.name,
         runsPerMeasure: RUNS,
+        // Other work on this shared machine inflates init times; the variants of one handler are
+        // measured interleaved, so they stay comparable with each other.
+        loadAverage1m: { atStart: loadAtStart, atEnd: round(loadavg()[0] ?? 0, 2) },
         synthSeconds,
         whatIfChanges: Object.fromEntries(WHAT_IFS.map((w) => [w.key, w.change])),
         functions,

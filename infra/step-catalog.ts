@@ -70,6 +70,12 @@ function allowTelemetry(role: IRole, { tables }: StepResources): void {
   });
 }
 
+/** `functions/shared/floor-change-deps.ts`: read the scalable target, then register new limits. */
+function allowFloorChange(role: IRole, scope: EndpointScope): void {
+  allowReadScaling(role, { scheduledActions: false });
+  allowWriteScaling(role, scope, { scheduledActions: false, trackingPolicy: false });
+}
+
 const validatePlan: StepDefinition = {
   name: 'validate-plan',
   timeout: STEP_TIMEOUT,
@@ -190,8 +196,7 @@ const raiseFloor: StepDefinition = {
       resources: [tables.holds.tableArn],
       why: "Writes the window's capacity hold before raising the floor, so a rollout meanwhile keeps it.",
     });
-    allowReadScaling(role, { scheduledActions: false });
-    allowWriteScaling(role, scope, { scheduledActions: false, trackingPolicy: false });
+    allowFloorChange(role, scope);
   },
 };
 
@@ -212,8 +217,7 @@ const restoreFloor: StepDefinition = {
       resources: [tables.holds.tableArn],
       why: "Removes the window's hold, then reads the holds still active to restore the highest floor they need.",
     });
-    allowReadScaling(role, { scheduledActions: false });
-    allowWriteScaling(role, scope, { scheduledActions: false, trackingPolicy: false });
+    allowFloorChange(role, scope);
   },
 };
 
