@@ -92,11 +92,20 @@ function stepMessage(state: string, output: string | undefined): string | undefi
   return detail ? detail((parseJson(output) as StepOutputs | undefined) ?? {}) : undefined;
 }
 
-/** Progress items for `events`, relative to the first event's time (ExecutionStarted). */
+// States a machine loops through while it waits: after the first visit, a person wants to hear
+// from them only when what they found changes, not once per poll.
+const POLLING_STATES = new Set(['DescribeEndpoint', 'CheckCapacity']);
+
+/**
+ * Progress items for `events`, relative to the first event's time (ExecutionStarted). Polling
+ * states are reported on their first visit and then only when their finding changes.
+ */
 export function progressItems(events: readonly HistoryEventLike[]): ProgressItem[] {
   const start = events.length > 0 ? epochMs(events[0]?.timestamp) : 0;
   const items: ProgressItem[] = [];
   let lastTaskFailed: string | undefined;
+  const visited = new Set<string>();
+  const lastFinding = new Map<string, string>();
   for (const event of events) {
     const base = {
       eventId: event.id ?? items.length + 1,
@@ -108,11 +117,15 @@ export function progressItems(events: readonly HistoryEventLike[]): ProgressItem
       lastTaskFailed = undefined;
       const state = event.stateEnteredEventDetails.name;
       if (type === 'WaitStateEntered' || type === 'ChoiceStateEntered') continue;
+      if (POLLING_STATES.has(state) && visited.has(state)) continue;
+      visited.add(state);
       items.push({ ...base, kind: 'state', state, message: state });
     } else if (type === 'TaskStateExited' && event.stateExitedEventDetails?.name) {
       const state = event.stateExitedEventDetails.name;
       const message = stepMessage(state, event.stateExitedEventDetails.output);
-      if (message) items.push({ ...base, kind: 'poll', state, message });
+      if (message && lastFinding.get(state) !== message)
+        items.push({ ...base, kind: 'poll', state, message });
+      if (message) lastFinding.set(state, message);
     } else if (type === 'LambdaFunctionFailed') {
       const details = event.lambdaFunctionFailedEventDetails;
       lastTaskFailed = `${details?.error ?? 'Error'}: ${causeMessage(details?.cause)}`;

@@ -61,6 +61,35 @@ describe('progressItems', () => {
     ]);
   });
 
+  it('reports a polling loop once per change of finding, not once per poll', () => {
+    const poll = (id: number, status: string) => [
+      {
+        id,
+        timestamp: at(id),
+        type: 'TaskStateEntered',
+        stateEnteredEventDetails: { name: 'DescribeEndpoint' },
+      },
+      {
+        id: id + 1,
+        timestamp: at(id),
+        type: 'TaskStateExited',
+        stateExitedEventDetails: { name: 'DescribeEndpoint', output: JSON.stringify({ poll: { status } }) },
+      },
+    ];
+    const items = progressItems([
+      { id: 1, timestamp: at(0), type: 'ExecutionStarted' },
+      ...poll(2, 'Creating'),
+      ...poll(4, 'Creating'),
+      ...poll(6, 'Creating'),
+      ...poll(8, 'InService'),
+    ]);
+    expect(items.map((i) => i.message)).toEqual([
+      'DescribeEndpoint',
+      'endpoint Creating',
+      'endpoint InService',
+    ]);
+  });
+
   it('does not call a caught failure a retry when the next state is a Catch target', () => {
     const items = progressItems([
       { id: 1, timestamp: at(0), type: 'ExecutionStarted' },
