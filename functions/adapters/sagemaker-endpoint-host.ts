@@ -10,7 +10,7 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { type EndpointState, isEndpointStatus } from '../../core/endpoint-state.js';
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError, ServiceError } from '../../core/errors.js';
 import type { EndpointConfigName, EndpointName, VariantName } from '../../core/names.js';
 import type {
   BlueGreenDeployment,
@@ -164,7 +164,11 @@ async function createIfAbsent(action: string, create: () => Promise<unknown>): P
 }
 
 function toEndpointState(out: DescribeEndpointCommandOutput): EndpointState {
-  const status = isEndpointStatus(out.EndpointStatus) ? out.EndpointStatus : 'Failed';
+  const status = out.EndpointStatus;
+  // A status this code does not know cannot be judged safely; fail loudly rather than guess.
+  if (!isEndpointStatus(status)) {
+    throw new ServiceError(`DescribeEndpoint returned an unknown EndpointStatus ${JSON.stringify(status)}`);
+  }
   const pendingConfig = out.PendingDeploymentSummary?.EndpointConfigName;
   return {
     name: (out.EndpointName ?? '') as EndpointName,
