@@ -29,12 +29,13 @@ export interface WarmgateStackProps extends StackProps {
 }
 
 /**
- * warmgate's control plane on AWS: the control-plane tables, the model execution role, and one
- * state machine per ASL file under state-machines/ with its step Lambdas.
+ * warmgate's control plane on AWS: the control-plane tables and the model execution role; one
+ * state machine per ASL file under state-machines/ with its step Lambdas; and the three triggers
+ * around them: the release calendar (schedules that start pre-warms), the operator dashboard, and
+ * an optional CI role for `warmgate rollout`.
  *
- * Later parts plug in beside the two machines with the same pieces: schedules, the calendar bucket
- * and its sync Lambda, the late-capacity alarm and the dashboard API are constructs that take
- * `stepResources` (and `steps(...)` for their Lambdas) and the machines they may start.
+ * A new machine is another `AslStateMachine` over `steps(...)` with its entries in
+ * step-catalog.ts; a new trigger is a construct given the machines it may start.
  */
 export class WarmgateStack extends Stack {
   readonly stepResources: StepResources;
