@@ -11,6 +11,7 @@ describe('readStackConfig', () => {
       imageRepositories: ['warmgate-container'],
       rollbackAlarms: [],
       logRetentionDays: 30,
+      calendarKey: 'calendar.yaml',
     });
   });
 
@@ -21,6 +22,8 @@ describe('readStackConfig', () => {
       'warmgate:imageRepositories': 'team/recs, team/rank',
       'warmgate:rollbackAlarms': 'p99-latency,5xx',
       'warmgate:logRetentionDays': '90',
+      'warmgate:calendarKey': 'releases/one-piece.ics',
+      'warmgate:ciRepository': 'acme/recs-models',
     });
     expect(config).toEqual({
       endpointPrefix: 'recs-',
@@ -28,6 +31,8 @@ describe('readStackConfig', () => {
       imageRepositories: ['team/recs', 'team/rank'],
       rollbackAlarms: ['p99-latency', '5xx'],
       logRetentionDays: 90,
+      calendarKey: 'releases/one-piece.ics',
+      ci: { repository: 'acme/recs-models', environment: 'production' },
     });
   });
 
@@ -37,6 +42,10 @@ describe('readStackConfig', () => {
 
   it('refuses an empty prefix, which would grant every endpoint in the account', () => {
     expect(() => configOf({ 'warmgate:endpointPrefix': '' })).toThrow(/warmgate:endpointPrefix/);
+  });
+
+  it('refuses a calendar key in a format calendar-sync cannot read', () => {
+    expect(() => configOf({ 'warmgate:calendarKey': 'calendar.txt' })).toThrow(/warmgate:calendarKey/);
   });
 
   it('refuses a log retention CloudWatch Logs does not offer', () => {
