@@ -110,7 +110,16 @@ function attribution(metafile: Metafile, top = 6): Array<{ source: string; kib: 
 /** The stack's bundling options (infra/lambda-bundling.ts) as esbuild build options. */
 function stackBuildOptions(): BuildOptions {
   const options = lambdaBundling();
-  const { '--charset': charset, ...otherArgs } = options.esbuildArgs ?? {};
+  const { '--charset': charset, ...rest } = options.esbuildArgs ?? {};
+  // `--alias:FROM=TO` arguments become esbuild's `alias` option, TO resolved from the project root
+  // as the esbuild CLI that CDK runs there would.
+  const alias: Record<string, string> = {};
+  const otherArgs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key.startsWith('--alias:') && typeof value === 'string')
+      alias[key.slice('--alias:'.length)] = join(REPO_ROOT, value);
+    else otherArgs[key] = value;
+  }
   if (Object.keys(otherArgs).length > 0) {
     throw new Error(
       `translate these esbuild arguments for the what-if builds: ${Object.keys(otherArgs).join(', ')}`,
@@ -126,6 +135,7 @@ function stackBuildOptions(): BuildOptions {
     ...(charset === 'utf8' ? { charset: 'utf8' as const } : {}),
     ...(options.banner ? { banner: { js: options.banner } } : {}),
     external: options.externalModules ?? [],
+    ...(Object.keys(alias).length > 0 ? { alias } : {}),
     logLevel: 'silent',
   };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SafetyViolationError, ValidationError } from './errors.js';
 import type { Brand } from './names.js';
 

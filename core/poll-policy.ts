@@ -13,6 +13,13 @@ export interface PollPolicy {
   readonly multiplier: number;
   /** Fraction of each delay that is randomised away: 0 = none, 1 = anywhere in (0, delay]. */
   readonly jitterRatio: number;
+  /**
+   * How long one poll step may keep looking inside its Lambda before handing back to the state
+   * machine's Wait. Long-polling answers within `longPollIntervalMs` of a change instead of on the
+   * next whole-second Wait boundary, and saves a Task + Choice + Wait transition per look.
+   */
+  readonly longPollMs: number;
+  readonly longPollIntervalMs: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = Object.freeze({
@@ -20,7 +27,35 @@ export const DEFAULT_POLL_POLICY: PollPolicy = Object.freeze({
   maxSeconds: 30,
   multiplier: 1.5,
   jitterRatio: 0.2,
+  // 20 s inside a 60 s Lambda timeout; a look every 2 s stays far inside Describe* rate limits.
+  longPollMs: 20_000,
+  longPollIntervalMs: 2_000,
 });
+
+/** The clock a long poll runs on, injected so core reads no clock of its own. */
+export interface PollClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * Looks again every `longPollIntervalMs` while `settled` says no, for at most `longPollMs` and
+ * never past `deadlineMs`, and returns the last look. A look that throws ends the poll.
+ */
+export async function longPoll<T>(
+  look: () => Promise<T>,
+  settled: (result: T) => boolean,
+  clock: PollClock,
+  policy: Pick<PollPolicy, 'longPollMs' | 'longPollIntervalMs'>,
+  deadlineMs: number,
+): Promise<T> {
+  const until = Math.min(clock.now() + policy.longPollMs, deadlineMs);
+  for (;;) {
+    const result = await look();
+    if (settled(result) || clock.now() + policy.longPollIntervalMs > until) return result;
+    await clock.sleep(policy.longPollIntervalMs);
+  }
+}
 
 /**
  * Seconds to wait before poll number `attempt` (0-based): min(max, initial × multiplier^attempt),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Floor, floorSchema, MIN_FLOOR } from './floor.js';
 import { DEFAULT_INSTANCE_TYPE, isHostingInstanceType } from './instance-types.js';
 import {

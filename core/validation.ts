@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type FieldIssue, ValidationError } from './errors.js';
 
 /** One problem zod found: where in the input (path segments) and what is wrong. */

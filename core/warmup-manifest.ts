@@ -6,7 +6,7 @@
  * answers 200. The rollout's smoke test reads the same file to send one request of each shape to
  * a new fleet, which is why the schema lives in core: it is shared vocabulary, not container code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.js';
 
 /** When a shape counts as warm: the last `window` latencies all sit within a tolerance of their median. */

@@ -55,7 +55,12 @@ export function lambdaBundling(
     // (Hebrew, Russian, Tamil, …) grow by a third that way. Node reads source files as UTF-8.
     // Passed as a raw argument: aws-cdk-lib 2.276 accepts the `charset` option but never hands
     // it to esbuild.
-    esbuildArgs: { '--charset': 'utf8' },
+    esbuildArgs: {
+      '--charset': 'utf8',
+      // Environment-variable credentials only: see functions/shared/lambda-credentials.ts.
+      // esbuild resolves a relative alias target against its working directory, the project root.
+      '--alias:@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+    },
     bundleAwsSDK: true,
     externalModules: [],
     banner: CREATE_REQUIRE_BANNER,

@@ -51,7 +51,9 @@ const noEnvironment = () => ({});
 const noPermissions = () => {};
 const lockTable = ({ tables }: StepResources) => ({ LOCK_TABLE_NAME: tables.locks.tableName });
 const holdsTable = ({ tables }: StepResources) => ({ HOLDS_TABLE_NAME: tables.holds.tableName });
-const pollIntervals = () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30' });
+const pollIntervals = () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30', POLL_LONG_SECONDS: '20' });
+// A polling step long-polls for up to POLL_LONG_SECONDS inside its Lambda (core/poll-policy.ts).
+const POLL_STEP_TIMEOUT = Duration.seconds(60);
 
 /** `functions/shared/telemetry-deps.ts`: the audit record and the CloudWatch metrics. */
 function allowTelemetry(role: IRole, { tables }: StepResources): void {
@@ -125,7 +127,7 @@ const createOrUpdate: StepDefinition = {
 
 const describeEndpoint: StepDefinition = {
   name: 'describe-endpoint',
-  timeout: STEP_TIMEOUT,
+  timeout: POLL_STEP_TIMEOUT,
   environment: pollIntervals,
   grant: (role, { scope }) => allowDescribeEndpoint(role, scope),
 };
@@ -202,7 +204,7 @@ const raiseFloor: StepDefinition = {
 
 const checkCapacity: StepDefinition = {
   name: 'check-capacity',
-  timeout: STEP_TIMEOUT,
+  timeout: POLL_STEP_TIMEOUT,
   environment: pollIntervals,
   grant: (role, { scope }) => allowDescribeEndpoint(role, scope),
 };

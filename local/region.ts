@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseOrThrow } from '../core/validation.js';
 import { createAutoScalingService } from './autoscaling/autoscaling-service.js';
 import { ScalingEngine } from './autoscaling/scaling-engine.js';

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldIssue, ValidationError } from '../errors.js';
 import { floorSchema, MIN_FLOOR } from '../floor.js';
 import { type EndpointName, endpointNameSchema } from '../names.js';

@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { type EndpointName, isSageMakerName } from '../names.js';
 import { inputProblems } from '../validation.js';

@@ -1,7 +1,7 @@
 import { capacityVerdict, describeShortfall } from '../capacity-verdict.js';
 import { DeadlineExceededError, DeploymentFailedError } from '../errors.js';
-import { checkDeadline, nextPollDelaySeconds, type PollPolicy } from '../poll-policy.js';
-import type { EndpointHost } from '../ports/endpoint-host.js';
+import { checkDeadline, longPoll, nextPollDelaySeconds } from '../poll-policy.js';
+import type { PollDeps } from '../rollout/poll-deployment.js';
 import type { PrewarmPlan } from './prewarm-plan.js';
 
 /** One look at the raised capacity; the state machine loops while `ready` is false. */
@@ -23,7 +23,21 @@ export interface CapacityPoll {
  * @throws DeploymentFailedError when the endpoint is gone or in a state polling cannot fix.
  */
 export async function pollCapacity(
-  deps: { host: EndpointHost; policy: PollPolicy; random: () => number },
+  deps: PollDeps,
+  plan: PrewarmPlan,
+  previous: { attempt: number },
+): Promise<CapacityPoll> {
+  return longPoll(
+    () => pollCapacityOnce(deps, plan, previous, deps.now()),
+    (result) => result.ready,
+    deps,
+    deps.policy,
+    Date.parse(plan.restoreAt),
+  );
+}
+
+async function pollCapacityOnce(
+  deps: PollDeps,
   plan: PrewarmPlan,
   previous: { attempt: number },
   nowMs: number,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { findVariant } from '../endpoint-state.js';
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { ConflictError } from '../errors.js';

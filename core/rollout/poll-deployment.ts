@@ -1,6 +1,12 @@
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { DeadlineExceededError, DeploymentFailedError } from '../errors.js';
-import { checkDeadline, nextPollDelaySeconds, type PollPolicy } from '../poll-policy.js';
+import {
+  checkDeadline,
+  longPoll,
+  nextPollDelaySeconds,
+  type PollClock,
+  type PollPolicy,
+} from '../poll-policy.js';
 import type { EndpointHost } from '../ports/endpoint-host.js';
 import type { DeploymentRecord } from './deploy-rollout.js';
 import type { RolloutPlan } from './rollout-plan.js';
@@ -15,16 +21,38 @@ export interface PollResult {
   readonly instances?: { readonly current: number; readonly desired: number };
 }
 
+/** What a poll step needs: the host, the policy, jitter, and a clock to long-poll on. */
+export interface PollDeps extends PollClock {
+  readonly host: EndpointHost;
+  readonly policy: PollPolicy;
+  readonly random: () => number;
+}
+
 /**
- * Describes the endpoint once and says whether the deployment is still going, finished, or
- * failed. An update that SageMaker rolled back ends InService on the *old* config: that is a
- * failure of this rollout, reported with SageMaker's FailureReason.
+ * Says whether the deployment is still going, finished, or failed, long-polling while it is
+ * busy (see {@link longPoll}). An update that SageMaker rolled back ends InService on the *old*
+ * config: that is a failure of this rollout, reported with SageMaker's FailureReason.
  *
  * @throws DeadlineExceededError once the plan's deadline has passed (the rollout rolls back).
  * @throws DeploymentFailedError when the endpoint has vanished.
  */
 export async function pollDeployment(
-  deps: { host: EndpointHost; policy: PollPolicy; random: () => number },
+  deps: PollDeps,
+  plan: RolloutPlan,
+  deployment: DeploymentRecord,
+  previous: { attempt: number },
+): Promise<PollResult> {
+  return longPoll(
+    () => pollOnce(deps, plan, deployment, previous, deps.now()),
+    (result) => result.verdict !== 'busy',
+    deps,
+    deps.policy,
+    Date.parse(plan.deadline),
+  );
+}
+
+async function pollOnce(
+  deps: PollDeps,
   plan: RolloutPlan,
   deployment: DeploymentRecord,
   previous: { attempt: number },

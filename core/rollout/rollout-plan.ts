@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldIssue, ValidationError } from '../errors.js';
 import { rolloutPollBudgetSeconds } from '../poll-policy.js';
 import { parseRolloutRequest, type RolloutMode, type RolloutRequest } from '../rollout-request.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { capacityVerdict, describeShortfall } from '../capacity-verdict.js';
 import { CapacityNotReadyError, DeploymentFailedError } from '../errors.js';
 import {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { endpointNameSchema } from '../../core/names.js';
 import type { EndpointLock, LockLease } from '../../core/ports/endpoint-lock.js';
 import { parseOrThrow } from '../../core/validation.js';

@@ -2,7 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import type { CalendarSource, PrewarmSchedules, PrewarmStarter } from '../../core/ports/prewarm-schedules.js';
 import type { MetricsSink } from '../../core/ports/telemetry.js';

@@ -8,12 +8,7 @@ export function makeHandler(deps: PollDeps) {
   return lambdaHandler(
     'check-capacity',
     async (event: { prewarm: unknown; previous?: { attempt?: number } }): Promise<CapacityPoll> =>
-      pollCapacity(
-        deps,
-        readPrewarmPlan(event.prewarm),
-        { attempt: event.previous?.attempt ?? 0 },
-        deps.now(),
-      ),
+      pollCapacity(deps, readPrewarmPlan(event.prewarm), { attempt: event.previous?.attempt ?? 0 }),
   );
 }
 

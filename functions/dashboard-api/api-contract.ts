@@ -4,7 +4,7 @@
  * the server parses every body and query with the zod schemas here, built from core's schemas so
  * the dashboard refuses exactly what the CLI refuses.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EndpointStatus } from '../../core/endpoint-state.js';
 import type { FieldIssue } from '../../core/errors.js';
 import type { ProgressItem } from '../../core/execution-progress.js';

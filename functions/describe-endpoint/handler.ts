@@ -13,13 +13,9 @@ export function makeHandler(deps: PollDeps) {
       deployment: unknown;
       previous?: { attempt?: number };
     }): Promise<PollResult> =>
-      pollDeployment(
-        deps,
-        readPlan(event.plan),
-        readDeployment(event.deployment),
-        { attempt: event.previous?.attempt ?? 0 },
-        deps.now(),
-      ),
+      pollDeployment(deps, readPlan(event.plan), readDeployment(event.deployment), {
+        attempt: event.previous?.attempt ?? 0,
+      }),
   );
 }
 

@@ -1,16 +1,16 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { DEFAULT_POLL_POLICY, type PollPolicy } from '../../core/poll-policy.js';
-import type { EndpointHost } from '../../core/ports/endpoint-host.js';
+import { DEFAULT_POLL_POLICY } from '../../core/poll-policy.js';
+import type { PollDeps } from '../../core/rollout/poll-deployment.js';
 import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { clientConfig, pollVars, readConfig } from './runtime-config.js';
 
-/** What the polling steps (rollout's describe, pre-warm's capacity check) need. */
-export interface PollDeps {
-  readonly host: EndpointHost;
-  readonly policy: PollPolicy;
-  readonly random: () => number;
-  readonly now: () => number;
-}
+export type { PollDeps };
+
+/** Real time for the long poll inside a polling step. */
+export const realClock = {
+  now: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 export function pollDeps(): PollDeps {
   const config = readConfig(pollVars);
@@ -20,8 +20,9 @@ export function pollDeps(): PollDeps {
       ...DEFAULT_POLL_POLICY,
       initialSeconds: config.POLL_INITIAL_SECONDS,
       maxSeconds: config.POLL_MAX_SECONDS,
+      longPollMs: config.POLL_LONG_SECONDS * 1000,
     },
     random: Math.random,
-    now: Date.now,
+    ...realClock,
   };
 }

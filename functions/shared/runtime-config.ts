@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvConfig } from '../../core/env-config.js';
 
 /**
@@ -29,6 +29,8 @@ export const deployVars = {
 export const pollVars = {
   POLL_INITIAL_SECONDS: positiveSeconds.default(5),
   POLL_MAX_SECONDS: positiveSeconds.default(30),
+  // Below the step's Lambda timeout (60 s in infra/step-catalog.ts), with room for the last call.
+  POLL_LONG_SECONDS: z.coerce.number().int().min(0).max(40).default(20),
 };
 export const scalingVars = {
   TARGET_CONCURRENCY_PER_INSTANCE: z.coerce.number().positive().default(4),

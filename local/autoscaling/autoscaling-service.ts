@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
 import { paginate } from '../paginate.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
 import type { RegionClock } from '../clock.js';

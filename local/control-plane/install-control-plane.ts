@@ -13,6 +13,7 @@ import { SageMakerEndpointHost } from '../../functions/adapters/sagemaker-endpoi
 import { SageMakerRuntimeInvoker } from '../../functions/adapters/sagemaker-runtime-invoker.js';
 import { SchedulerPrewarmSchedules } from '../../functions/adapters/scheduler-prewarm-schedules.js';
 import { StepFunctionsPrewarmStarter } from '../../functions/adapters/step-functions-prewarm-starter.js';
+import { realClock } from '../../functions/shared/poll-deps.js';
 import type { RegionClock } from '../clock.js';
 import { FunctionRegistry, type LocalHandler } from '../lambda/function-registry.js';
 import { createLambdaService } from '../lambda/lambda-service.js';
@@ -139,9 +140,16 @@ export async function installControlPlane(
   const now = () => new Date();
   const pollDeps = {
     host,
-    policy: { ...DEFAULT_POLL_POLICY, initialSeconds: poll.initial, maxSeconds: poll.max },
+    // Local fleets settle in seconds: look every 200 ms inside a step, for up to 10 s.
+    policy: {
+      ...DEFAULT_POLL_POLICY,
+      initialSeconds: poll.initial,
+      maxSeconds: poll.max,
+      longPollMs: 10_000,
+      longPollIntervalMs: 200,
+    },
     random: Math.random,
-    now: Date.now,
+    ...realClock,
   };
   const telemetry = {
     metrics: new CloudWatchMetricsSink(clients.cloudwatch),

@@ -349,10 +349,17 @@ export class Instance {
       await rm(this.#dir(), { recursive: true, force: true });
       return;
     }
+    // Routing already skips a terminating instance, so `outstanding` only falls from here. Let it
+    // reach 0, then close the idle keep-alive sockets from this side, and only then signal: a
+    // container that closes its idle sockets on SIGTERM would otherwise race a request being
+    // written onto one of them, and the caller would see a reset.
+    const drainBy = performance.now() + this.#runtime.drainMs;
+    while (this.outstanding > 0 && performance.now() < drainBy) await sleep(20);
+    this.#agent.destroy();
     signalGroup(child, 'SIGTERM');
     const drained = await Promise.race([
       this.#exited.then(() => true),
-      sleep(this.#runtime.drainMs).then(() => false),
+      sleep(Math.max(0, drainBy - performance.now())).then(() => false),
     ]);
     if (!drained) {
       signalGroup(child, 'SIGKILL');

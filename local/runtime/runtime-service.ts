@@ -4,6 +4,12 @@ import { errorMapper, type WireError, wireError } from '../wire-error.js';
 
 /** The response header naming the instance that served an InvokeEndpoint call. */
 export const INSTANCE_ID_HEADER = 'x-warmgate-instance-id';
+/**
+ * The response header carrying when (epoch ms) the request was routed to that instance, so a
+ * test or benchmark can check the instance had passed /ping at that moment; the client's own
+ * send time can precede routing by the time the request spends in flight.
+ */
+export const ROUTED_AT_HEADER = 'x-warmgate-routed-at';
 
 /** One routed invocation, for the AWS/SageMaker metrics. */
 export interface InvocationRecord {
@@ -68,6 +74,7 @@ export function createRuntimeService(deps: RuntimeDeps): RestService {
           if (!endpoint) return failure(notFound);
           const target = header(request.headers['x-amzn-sagemaker-target-variant']);
           const decision = endpoint.route(target);
+          const routedAt = Date.now();
           if (decision.kind === 'not-found') return failure(notFound);
           if (decision.kind === 'no-variant') {
             return failure(
@@ -143,6 +150,7 @@ export function createRuntimeService(deps: RuntimeDeps): RestService {
             'Content-Type': result.contentType ?? 'application/octet-stream',
             'x-Amzn-Invoked-Production-Variant': variant,
             [INSTANCE_ID_HEADER]: instance.id,
+            [ROUTED_AT_HEADER]: String(routedAt),
           };
           if (result.customAttributes)
             headers['X-Amzn-SageMaker-Custom-Attributes'] = result.customAttributes;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENDPOINT_STATUSES } from '../../core/endpoint-state.js';
 import { isHostingInstanceType } from '../../core/instance-types.js';
 import { SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN } from '../../core/names.js';

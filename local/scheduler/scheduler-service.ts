@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIanaRegionZone } from '../../core/calendar/local-time.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';

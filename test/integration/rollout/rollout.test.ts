@@ -115,12 +115,11 @@ describe('rollout', () => {
     track();
     const unsubscribe = f.stack.region.hosting.subscribe(track);
 
-    const served: Array<{ ok: boolean; startedAt: number; instance: string | undefined; error?: string }> =
-      [];
+    const served: Array<{ ok: boolean; routedAt: number; instance: string | undefined; error?: string }> = [];
     let updating = true;
     const client = async () => {
       while (updating) {
-        const startedAt = Date.now();
+        let routedAt = Number.NaN;
         let instance: string | undefined;
         const command = new InvokeEndpointCommand({
           EndpointName: 'blue-green',
@@ -130,18 +129,18 @@ describe('rollout', () => {
         command.middlewareStack.add(
           (next) => async (args) => {
             const out = await next(args);
-            instance = (out.response as { headers: Record<string, string> }).headers[
-              'x-warmgate-instance-id'
-            ];
+            const headers = (out.response as { headers: Record<string, string> }).headers;
+            instance = headers['x-warmgate-instance-id'];
+            routedAt = Number(headers['x-warmgate-routed-at']);
             return out;
           },
           { step: 'deserialize' },
         );
         try {
           await f.runtime.send(command);
-          served.push({ ok: true, startedAt, instance });
+          served.push({ ok: true, routedAt, instance });
         } catch (error) {
-          served.push({ ok: false, startedAt, instance, error: String(error) });
+          served.push({ ok: false, routedAt, instance, error: String(error) });
         }
       }
     };
@@ -153,10 +152,11 @@ describe('rollout', () => {
     track();
 
     expect(served.length).toBeGreaterThan(20);
-    expect(served.filter((r) => !r.ok)).toEqual([]);
+    expect(served.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
     const cold = served.filter((r) => {
       const ready = r.instance ? readyAt.get(r.instance) : undefined;
-      return ready === undefined || ready > r.startedAt;
+      // Routed before its instance had passed /ping (or with no routing time at all) is cold.
+      return ready === undefined || !(ready <= r.routedAt);
     });
     expect(cold).toEqual([]);
     // Both generations served: the test really spanned the cutover.
