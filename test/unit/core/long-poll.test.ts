@@ -4,7 +4,12 @@ import { longPoll } from '../../../core/poll-policy.js';
 // A clock that only moves when the poll sleeps, so the test is exact and instant.
 function fakeClock(start = 0) {
   let now = start;
-  return { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('longPoll', () => {
