@@ -1,17 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-
-/**
- * The tables' names and keys. They match the local region's (local/control-plane/
- * control-plane-tables.ts) so that the same handlers and the same audit readers work in both;
- * infra may not import local/, so a test compares the two.
- */
-export const TABLE_KEYS = {
-  locks: { name: 'warmgate-locks', hash: 'endpointName' },
-  audit: { name: 'warmgate-audit', hash: 'endpointName', range: 'sortKey' },
-  holds: { name: 'warmgate-holds', hash: 'endpointName', range: 'holdId' },
-} as const;
+import { CONTROL_PLANE_TABLES } from '../functions/adapters/control-plane-tables.js';
 
 /** The attribute DynamoDB's TTL sweep reads: lock leases and capacity holds set it (epoch seconds). */
 const TTL_ATTRIBUTE = 'ttl';
@@ -31,9 +21,9 @@ export class ControlPlaneTables extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.locks = this.table('Locks', TABLE_KEYS.locks, RemovalPolicy.DESTROY);
-    this.audit = this.table('Audit', TABLE_KEYS.audit, RemovalPolicy.RETAIN);
-    this.holds = this.table('Holds', TABLE_KEYS.holds, RemovalPolicy.DESTROY);
+    this.locks = this.table('Locks', CONTROL_PLANE_TABLES.locks, RemovalPolicy.DESTROY);
+    this.audit = this.table('Audit', CONTROL_PLANE_TABLES.audit, RemovalPolicy.RETAIN);
+    this.holds = this.table('Holds', CONTROL_PLANE_TABLES.holds, RemovalPolicy.DESTROY);
   }
 
   private table(

@@ -5,13 +5,7 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-
-/** The DynamoDB tables warmgate's control plane uses; infra/ creates the same on AWS. */
-export const CONTROL_PLANE_TABLES = {
-  locks: { name: 'warmgate-locks', hash: 'endpointName' },
-  audit: { name: 'warmgate-audit', hash: 'endpointName', range: 'sortKey' },
-  holds: { name: 'warmgate-holds', hash: 'endpointName', range: 'holdId' },
-} as const;
+import { CONTROL_PLANE_TABLES } from '../../functions/adapters/control-plane-tables.js';
 
 /** Creates the tables in the local region's DynamoDB; an existing table is left as it is. */
 export async function createControlPlaneTables(client: DynamoDBClient): Promise<void> {

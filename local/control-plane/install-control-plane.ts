@@ -6,6 +6,7 @@ import { DEFAULT_POLL_POLICY } from '../../core/poll-policy.js';
 import { ApplicationAutoScalingVariantScaling } from '../../functions/adapters/application-auto-scaling-variant-scaling.js';
 import { calendarSource } from '../../functions/adapters/calendar-sources.js';
 import { CloudWatchMetricsSink } from '../../functions/adapters/cloudwatch-metrics-sink.js';
+import { CONTROL_PLANE_TABLES } from '../../functions/adapters/control-plane-tables.js';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log.js';
 import { DynamoDbCapacityHolds } from '../../functions/adapters/dynamodb-capacity-holds.js';
 import { DynamoDbEndpointLock } from '../../functions/adapters/dynamodb-endpoint-lock.js';
@@ -21,7 +22,7 @@ import { SchedulerService } from '../scheduler/scheduler-service.js';
 import type { RegionService } from '../service.js';
 import { loadAslDefinition } from '../stepfunctions/asl-definition.js';
 import { StepFunctionsService } from '../stepfunctions/step-functions-service.js';
-import { CONTROL_PLANE_TABLES, createControlPlaneTables } from './control-plane-tables.js';
+import { createControlPlaneTables } from './control-plane-tables.js';
 import { localClientConfig, localClients } from './local-clients.js';
 
 /** What the control plane needs from the region it is installed into. */

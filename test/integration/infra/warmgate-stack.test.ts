@@ -7,6 +7,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
 import { aslPlaceholders } from '../../../infra/asl-state-machine.js';
 import { CREATE_REQUIRE_BANNER, DYNAMIC_REQUIRE_SHIM, REPO_ROOT } from '../../../infra/lambda-bundling.js';
 import {
@@ -17,7 +18,6 @@ import {
   standInEnvironment,
 } from '../../../infra/synthesized-assets.js';
 import { buildWarmgateApp } from '../../../infra/warmgate-app.js';
-import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane-tables.js';
 
 const run = promisify(execFile);
 const STACK = 'Warmgate';

@@ -15,7 +15,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_PLANE_TABLES } from '../../../local/control-plane/control-plane-tables.js';
+import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
 import {
   executionResult,
   IMAGE,
