@@ -327,11 +327,19 @@ function main(): void {
       seed.warmShareAtP99 >= targets.warmgateWarmShareAtP99 &&
       seed.instanceHoursVsOracle <= targets.warmgateInstanceHoursVsOracleMax,
   );
+  const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}`;
+  const headline = {
+    'releases simulated (a year)': releases.length,
+    'warm at release, drawn / p99 provisioning (per seed)': `${range(seeds.map((s) => s.warmShare))} / ${range(seeds.map((s) => s.warmShareAtP99))}`,
+    'instance-hours ÷ oracle, warmgate (per seed)': range(seeds.map((s) => s.instanceHoursVsOracle)),
+    'instance-hours ÷ oracle, fixed 60-min lead': results.policies.naive60.instanceHoursVsOracle,
+  };
   const report = {
     name: 'prescale',
     command: 'node --import tsx bench/prescale.ts',
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version },
+    headline,
     results,
     targets,
     pass,

@@ -68,8 +68,8 @@ const SEGMENT_NOTES: Record<Segment, string> = {
   pingProbeLag:
     "SageMaker's /ping probing cadence, emulated by the region (pingIntervalMs): container ready → the endpoint goes InService",
   pollGranularity:
-    'inherent to the control plane: InService → the DescribeEndpoint poll that saw it; Step Functions Wait states take whole seconds and the poll policy backs off (locally 1 s then 2 s; 5 s → 30 s on AWS)',
-  describeAndChoice: 'inherent: that DescribeEndpoint Lambda and the Choice state',
+    'inherent to the control plane: InService → the DescribeEndpoint step that saw it returning; the step long-polls inside its Lambda (a look every 200 ms locally, every 2 s for up to 20 s on AWS), and between steps Step Functions Wait states take whole seconds',
+  describeAndChoice: 'inherent: the Choice state after that DescribeEndpoint step',
   verifyAndSmoke:
     'inherent: capacity verdict + one smoke InvokeEndpoint per warmup shape against the latency budget',
   ensureFloor: 'inherent: RegisterScalableTarget (min ≥ 2) and the target-tracking policy',
@@ -144,7 +144,7 @@ async function stackUnderTest(label: string, options: Parameters<typeof startRol
         Math.min(...timelines.map((t) => t.processStartAt)),
         Math.max(...timelines.map((t) => t.warmedAt)),
         inService,
-        donePoll.enteredAt,
+        donePoll.leftAt,
         timeOf(visits, 'VerifyCapacity'),
         timeOf(visits, 'EnsureFloor'),
         timeOf(visits, 'RecordSuccess'),
