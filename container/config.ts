@@ -5,7 +5,7 @@
  * fails the start naming the variable (core/env-config.ts), never the first request.
  */
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvConfig } from '../core/env-config.js';
 
 const int = (min: number, max: number) =>

@@ -4,7 +4,7 @@
  * The model's score vector has one entry per item, in this file's order, so the file and
  * `model.onnx` are a pair: the builder writes both, and the container reads both.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const TokenizerConfigSchema = z
   .object({

@@ -1,7 +1,7 @@
 /**
  * The recommender's `/invocations` request: `{query, history?, topK?}` or `{instances: [...]}`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldIssue, ValidationError } from '../../core/errors.js';
 
 import { MAX_BATCH, MAX_HISTORY_TURNS, MAX_QUERY_CHARS, MAX_TOP_K } from './limits.js';
