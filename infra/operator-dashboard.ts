@@ -50,7 +50,7 @@ export class OperatorDashboard extends Construct {
       timeout: Duration.seconds(29), // API Gateway's integration limit is 30 s.
       logRetention: props.logRetention,
       ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
-      environment: { WARMGATE_MODE: 'aws' },
+      environment: { WARMGATE_MODE: 'aws', ENDPOINT_PREFIX: props.scope.prefix },
       // The page ships inside the function, where the handler looks for it (./dashboard-assets/).
       afterBundling: (repoRoot, outputDir) => [
         `"${process.execPath}" --import tsx "${repoRoot}/dashboard/build.ts" --out "${outputDir}/dashboard-assets"`,

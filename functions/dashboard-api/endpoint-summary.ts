@@ -34,19 +34,33 @@ export interface EndpointSummaryDeps {
   readonly instanceProbe?: InstanceProbe | undefined;
 }
 
-/** {@link EndpointCatalog} over SageMaker ListEndpoints, every page. */
+/**
+ * {@link EndpointCatalog} over SageMaker ListEndpoints, every page, limited to names that start
+ * with `namePrefix`: on AWS the dashboard may describe only the stack's prefix, and listing a
+ * shared account's other endpoints would end in access errors.
+ */
 export class SageMakerEndpointCatalog implements EndpointCatalog {
-  constructor(private readonly client: SageMakerClient) {}
+  constructor(
+    private readonly client: SageMakerClient,
+    private readonly namePrefix = '',
+  ) {}
 
   async names(): Promise<string[]> {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
       const page = await callAws('ListEndpoints', () =>
-        this.client.send(new ListEndpointsCommand({ MaxResults: 100, NextToken: nextToken })),
+        this.client.send(
+          new ListEndpointsCommand({
+            MaxResults: 100,
+            NextToken: nextToken,
+            // ListEndpoints can only match a substring; the prefix is checked below.
+            ...(this.namePrefix ? { NameContains: this.namePrefix } : {}),
+          }),
+        ),
       );
       for (const endpoint of page.Endpoints ?? [])
-        if (endpoint.EndpointName) names.push(endpoint.EndpointName);
+        if (endpoint.EndpointName?.startsWith(this.namePrefix)) names.push(endpoint.EndpointName);
       nextToken = page.NextToken;
     } while (nextToken);
     return names.sort();

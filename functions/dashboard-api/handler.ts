@@ -97,6 +97,8 @@ const dashboardVars = {
   ...modeVars,
   DASHBOARD_ASSETS_DIR: z.string().min(1).optional(),
   DASHBOARD_CALENDAR_FILE: z.string().min(1).optional(),
+  /** The endpoint-name prefix the stack's permissions are scoped to; empty lists every endpoint. */
+  ENDPOINT_PREFIX: z.string().default(''),
 };
 
 export function defaultDeps(): DashboardHandlerDeps {
@@ -108,7 +110,7 @@ export function defaultDeps(): DashboardHandlerDeps {
   return {
     mode: config.WARMGATE_MODE,
     endpoints: {
-      catalog: new SageMakerEndpointCatalog(sagemaker),
+      catalog: new SageMakerEndpointCatalog(sagemaker, config.ENDPOINT_PREFIX),
       host: new SageMakerEndpointHost(sagemaker),
       scaling: new ApplicationAutoScalingVariantScaling(scalingClient),
     },

@@ -15,6 +15,7 @@ import type {
   RolloutCheckResponse,
   StartedResponse,
 } from '../../../functions/dashboard-api/api-contract.js';
+import { SageMakerEndpointCatalog } from '../../../functions/dashboard-api/endpoint-summary.js';
 import { hasVerifiedClaims, makeHandler } from '../../../functions/dashboard-api/handler.js';
 import { readPageAssets } from '../../../functions/dashboard-api/page-assets.js';
 import { localDashboardDeps } from '../../../local/dashboard/install-dashboard.js';
@@ -161,6 +162,14 @@ describe('dashboard API in the local region', () => {
       endpoint: 'manga-recs',
       currentStep: 'succeeded',
     });
+  });
+
+  it('lists only endpoints whose name starts with the configured prefix', async () => {
+    const catalog = (prefix: string) => new SageMakerEndpointCatalog(env.sagemaker, prefix).names();
+    expect(await catalog('manga-')).toContain('manga-recs');
+    expect(await catalog('other-')).toEqual([]);
+    // ListEndpoints matches substrings; "recs" is inside manga-recs but is not its prefix.
+    expect(await catalog('recs')).toEqual([]);
   });
 
   it('shows the same summary through `warmgate status`, as a table and as JSON', async () => {
