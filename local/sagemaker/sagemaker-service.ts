@@ -24,6 +24,7 @@ import {
   type DeploymentConfigInput,
   EndpointConfigNameSchema,
   EndpointNameSchema,
+  ListByNameSchema,
   ListEndpointsSchema,
   ModelNameSchema,
   UpdateEndpointSchema,
@@ -317,6 +318,30 @@ export function createSageMakerService(deps: SageMakerDeps): JsonTargetService {
         };
       },
 
+      ListModels(input) {
+        const page = listByName(input, [...models.entries()]);
+        return {
+          Models: page.items.map(([name, model]) => ({
+            ModelName: name,
+            ModelArn: model.arn,
+            CreationTime: model.creationTime,
+          })),
+          NextToken: page.nextToken,
+        };
+      },
+
+      ListEndpointConfigs(input) {
+        const page = listByName(input, [...configs.entries()]);
+        return {
+          EndpointConfigs: page.items.map(([name, config]) => ({
+            EndpointConfigName: name,
+            EndpointConfigArn: config.arn,
+            CreationTime: config.creationTime,
+          })),
+          NextToken: page.nextToken,
+        };
+      },
+
       UpdateEndpoint(input) {
         const request = parseOrThrow(UpdateEndpointSchema, input);
         const endpoint = requireEndpoint(request.EndpointName);
@@ -456,4 +481,28 @@ export function describeEndpoint(endpoint: HostedEndpoint): Record<string, unkno
       })),
     },
   };
+}
+
+/**
+ * ListModels / ListEndpointConfigs: filter by name substring and creation window, sort by name or
+ * creation time (newest first by default, as SageMaker does), then page.
+ */
+function listByName<T extends { readonly creationTime: Date }>(
+  input: Record<string, unknown>,
+  entries: Array<[string, T]>,
+) {
+  const request = parseOrThrow(ListByNameSchema, input);
+  const matches = entries.filter(([name, record]) => {
+    if (request.NameContains && !name.includes(request.NameContains)) return false;
+    if (request.CreationTimeBefore && !(record.creationTime < request.CreationTimeBefore)) return false;
+    if (request.CreationTimeAfter && !(record.creationTime > request.CreationTimeAfter)) return false;
+    return true;
+  });
+  const direction = (request.SortOrder ?? 'Descending') === 'Ascending' ? 1 : -1;
+  matches.sort(
+    ([a, x], [b, y]) =>
+      direction *
+      (request.SortBy === 'Name' ? a.localeCompare(b) : x.creationTime.getTime() - y.creationTime.getTime()),
+  );
+  return paginate(matches, { maxResults: request.MaxResults, nextToken: request.NextToken }, 10);
 }

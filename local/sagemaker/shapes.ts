@@ -162,3 +162,14 @@ export const ListEndpointsSchema = z.looseObject({
   LastModifiedTimeAfter: timestamp.optional(),
   StatusEquals: z.enum(ENDPOINT_STATUSES).optional(),
 });
+
+/** ListModels and ListEndpointConfigs take the same filters: a name substring and a time window. */
+export const ListByNameSchema = z.looseObject({
+  SortBy: z.enum(['Name', 'CreationTime']).optional(),
+  SortOrder: z.enum(['Ascending', 'Descending']).optional(),
+  NextToken: z.string().optional(),
+  MaxResults: z.number().int().min(1).max(100).optional(),
+  NameContains: z.string().optional(),
+  CreationTimeBefore: timestamp.optional(),
+  CreationTimeAfter: timestamp.optional(),
+});

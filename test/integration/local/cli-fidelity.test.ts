@@ -95,6 +95,28 @@ describe('AWS CLI against the local region', () => {
     });
   });
 
+  it('lists the model and config behind the endpoint with `list-models` and `list-endpoint-configs`', async () => {
+    const models = await aws(fx, ['sagemaker', 'list-models', '--name-contains', 'cli-']);
+    expect(models.status).toBe(0);
+    expect((json(models.stdout).Models as Array<{ ModelName: string }>).map((m) => m.ModelName)).toContain(
+      'cli-model',
+    );
+    const configs = await aws(fx, [
+      'sagemaker',
+      'list-endpoint-configs',
+      '--sort-by',
+      'Name',
+      '--sort-order',
+      'Ascending',
+    ]);
+    expect(configs.status).toBe(0);
+    const names = (json(configs.stdout).EndpointConfigs as Array<{ EndpointConfigName: string }>).map(
+      (c) => c.EndpointConfigName,
+    );
+    expect(names).toContain('cli-config');
+    expect([...names].sort()).toEqual(names);
+  });
+
   it('fails `wait endpoint-in-service` on a missing endpoint at once, as against AWS', async () => {
     const waited = await aws(fx, ['sagemaker', 'wait', 'endpoint-in-service', '--endpoint-name', 'ghost']);
     expect(waited.status).toBe(255);
