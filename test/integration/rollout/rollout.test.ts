@@ -148,6 +148,8 @@ describe('rollout', () => {
     };
     const clients = [client(), client()];
     await rollOut('blue-green', f.modelV2);
+    // Keep the load on briefly after the cutover, so the new fleet is seen serving it too.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     updating = false;
     await Promise.all(clients);
     unsubscribe();
