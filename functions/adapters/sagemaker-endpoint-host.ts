@@ -6,6 +6,7 @@ import {
   DescribeEndpointCommand,
   type DescribeEndpointCommandOutput,
   DescribeEndpointConfigCommand,
+  type ProductionVariantInstanceType,
   type SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -85,7 +86,8 @@ export class SageMakerEndpointHost implements EndpointHost {
             {
               VariantName: spec.variant,
               ModelName: spec.modelName,
-              InstanceType: spec.instanceType as never,
+              // core checked it against the known ml.* hosting types; the SDK's union is the same list.
+              InstanceType: spec.instanceType as ProductionVariantInstanceType,
               InitialInstanceCount: spec.initialInstanceCount,
               ContainerStartupHealthCheckTimeoutInSeconds: spec.startupTimeoutSeconds,
               ModelDataDownloadTimeoutInSeconds: spec.modelDataDownloadTimeoutSeconds,

@@ -1,5 +1,5 @@
 import './promise-with-resolvers.js';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { FunctionRegistry } from '../lambda/function-registry.js';
 import type { JsonTargetService } from '../service.js';
 import { errorMapper, wireError } from '../wire-error.js';
@@ -69,6 +69,9 @@ export interface StepFunctionsServiceOptions {
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+// The engine types JSON as its own JSONValue, which it does not export; these name its inputs.
+type EngineInput = Parameters<StateMachine['run']>[0];
+type EngineTaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type Input = Record<string, unknown>;
 
 /**
@@ -251,14 +254,14 @@ export class StepFunctionsService {
     }
 
     const startDate = Date.now() / 1000;
-    const run = machine.engine.run(parsed as never, {
-      overrides: { taskResourceLocalHandlers: machine.taskHandlers as never },
+    const run = machine.engine.run(parsed as EngineInput, {
+      overrides: { taskResourceLocalHandlers: machine.taskHandlers as EngineTaskHandlers },
       context: {
         Execution: {
           Id: executionArn,
           Name: name,
           StartTime: new Date(startDate * 1000).toISOString(),
-          Input: parsed as never,
+          Input: parsed as EngineInput,
           RoleArn: machine.roleArn,
         },
         StateMachine: { Id: machine.arn, Name: machine.name },
