@@ -19,11 +19,12 @@ export function benchSageMaker(url: string): SageMakerClient {
   });
 }
 
-/** Creates model and config `name` for the example model in `modelDir` (one ml.m5.large instance). */
+/** Creates model and config `name` for the example model in `modelDir` (`instances` × ml.m5.large). */
 export async function createBenchConfig(
   sagemaker: SageMakerClient,
   name: string,
   modelDir: string,
+  instances = 1,
 ): Promise<void> {
   await sagemaker.send(
     new CreateModelCommand({
@@ -35,7 +36,12 @@ export async function createBenchConfig(
     new CreateEndpointConfigCommand({
       EndpointConfigName: name,
       ProductionVariants: [
-        { VariantName: 'AllTraffic', ModelName: name, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+        {
+          VariantName: 'AllTraffic',
+          ModelName: name,
+          InstanceType: 'ml.m5.large',
+          InitialInstanceCount: instances,
+        },
       ],
     }),
   );

@@ -15,11 +15,14 @@
  * Two stacks run interleaved: the region's defaults (what `npm start` uses), and one with no
  * provisioning delay and 100 ms probing, which removes the local-region artefacts.
  */
+
 import { DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { median, round, startContainer, untilReady, writeReport } from './container-harness.js';
+import { createBenchConfig, createEndpointAndWait } from './local-harness.js';
 import {
   containerTimeline,
+  type RolloutBench,
   rolloutRequest,
   runRollout,
   startRolloutBench,
@@ -178,6 +181,23 @@ async function stackUnderTest(label: string, options: Parameters<typeof startRol
   };
 }
 
+/**
+ * The same 2-instance fleet deployed without warmgate, on the same region: CreateModel,
+ * CreateEndpointConfig, CreateEndpoint, then DescribeEndpoint every 10 ms until InService. That is
+ * the best any control plane could do on top of SageMaker's own provisioning and /ping cadence,
+ * so rollout ÷ this is warmgate's overhead over a bare deployment.
+ */
+async function directDeploy(bench: RolloutBench, run: number): Promise<number> {
+  const name = `direct-${run}`;
+  const started = performance.now();
+  await createBenchConfig(bench.sagemaker, name, bench.modelV1, 2);
+  await createEndpointAndWait(bench.sagemaker, name, name);
+  const elapsed = performance.now() - started;
+  await bench.sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }));
+  await until(() => bench.stack.region.hosting.get(name) === undefined, 30_000);
+  return elapsed;
+}
+
 /** Two containers spawned together, as a fleet: the slower one's spawn → first /ping 200. */
 async function standaloneFleet(modelDir: string): Promise<number> {
   const pair = await Promise.all([startContainer(modelDir), startContainer(modelDir)]);
@@ -222,6 +242,7 @@ async function main(): Promise<void> {
     pollSeconds: { initial: 1, max: 1 },
   });
   const standalone: number[] = [];
+  const direct: number[] = [];
   const defaultSamples: RunSample[] = [];
   const fastSamples: RunSample[] = [];
   const flatSamples: RunSample[] = [];
@@ -231,6 +252,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i += 1) {
       standalone.push(round(await standaloneFleet(defaults.bench.modelV1)));
       defaultSamples.push(await defaults.once());
+      direct.push(round(await directDeploy(defaults.bench, i)));
       fastSamples.push(await fast.once());
       flatSamples.push(await flat.once());
       const show = (s: RunSample | undefined) => `${s?.wallMs} ms ÷ ${s?.fleetContainerMs} ms`;
@@ -247,6 +269,7 @@ async function main(): Promise<void> {
   const f = summarise(fastSamples);
   const p = summarise(flatSamples);
   const standaloneMedian = round(median(standalone));
+  const directMedian = round(median(direct));
   const ratio = d.medianRatio;
   writeReport({
     name: 'rollout-overhead',
@@ -255,6 +278,11 @@ async function main(): Promise<void> {
       'rollout ÷ fleet container to ready (median, region defaults)': ratio,
       'rollout / container': `${d.medianWallMs} / ${d.medianFleetContainerMs} ms`,
       'the rest (medians)': `poll wait ${d.medianSegmentsMs.pollGranularity}, /ping probe lag ${d.medianSegmentsMs.pingProbeLag}, provisioning + model copy ${d.medianSegmentsMs.provisioningAndModelCopy}, Lambdas + APIs ${d.medianControlPlaneWorkMs} ms`,
+      'rollout ÷ the same fleet deployed with plain CreateEndpoint (median)': round(
+        d.medianWallMs / directMedian,
+        2,
+      ),
+      'plain CreateModel → InService, 2 instances (median)': `${directMedian} ms`,
       'ratio with 0 ms provisioning, 100 ms probing': f.medianRatio,
       'ratio without the poll wait (defaults / no artefacts)': `${d.medianRatioWithoutPollWait} / ${f.medianRatioWithoutPollWait}`,
     },
