@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pickLeastOutstanding } from '../../../local/hosting/least-outstanding.js';
 
@@ -30,5 +31,25 @@ describe('pickLeastOutstanding', () => {
   it('returns -1 when no instance may take traffic', () => {
     expect(pickLeastOutstanding([], 0)).toBe(-1);
     expect(pickLeastOutstanding([{ routable: false, outstanding: 0 }], 0)).toBe(-1);
+  });
+
+  it('never routes to an instance that may not take traffic, whatever the fleet and cursor', () => {
+    // `routable` is true only for an instance whose /ping passed and whose latest probe did
+    // (local/hosting/instance.ts sets 'in-service' only on a passing probe).
+    const candidate = fc.record({ routable: fc.boolean(), outstanding: fc.nat({ max: 50 }) });
+    fc.assert(
+      fc.property(fc.array(candidate, { maxLength: 12 }), fc.nat({ max: 100 }), (candidates, cursor) => {
+        const picked = pickLeastOutstanding(candidates, cursor);
+        const routable = candidates.filter((c) => c.routable);
+        if (routable.length === 0) return picked === -1;
+        const chosen = candidates[picked];
+        return (
+          chosen !== undefined &&
+          chosen.routable &&
+          chosen.outstanding === Math.min(...routable.map((c) => c.outstanding))
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });
