@@ -12,10 +12,12 @@ import { calendarFormatOf, parseCalendar } from '../../core/calendar/parse-calen
 import { planCalendar, planJson, utcIso } from '../../core/calendar-plan.js';
 import { type FieldIssue, ValidationError } from '../../core/errors.js';
 import { type EndpointName, parseEndpointName } from '../../core/names.js';
-import type { PrescaleAction } from '../../core/prescale-planner.js';
+import type { PrescaleAction, ProvisioningHistory } from '../../core/prescale-planner.js';
+import { provisioningHistory } from '../../core/prewarm/calendar-sync.js';
 import { EXIT, runCommand } from '../command-errors.js';
 
 interface PlanFlags {
+  history?: boolean;
   now?: string;
   until?: string;
   endpoint?: string;
@@ -46,6 +48,10 @@ export function register(program: Command): void {
       'only this endpoint; for .ics, also the endpoint of events without X-WARMGATE-ENDPOINTS',
     )
     .option('--json', 'print {"actions": [...]} with UTC ISO 8601 times')
+    .option(
+      '--history',
+      'plan with the ProvisioningToWarm history in CloudWatch (AWS, or the local region via AWS_ENDPOINT_URL), as calendar-sync does',
+    )
     .option('--settings <file>', '.ics only: a .yaml/.json calendar whose endpoints, tiers and planner apply')
     .option('--timezone <zone>', '.ics only: IANA zone for floating DTSTART times')
     .option('--floor <n>', '.ics only: endpoint floor (default 2)')
@@ -94,7 +100,13 @@ export async function planFromFile(file: string, flags: PlanFlags, clockMs: numb
 
   let actions: PrescaleAction[];
   try {
-    actions = planCalendar(calendar, { nowMs, untilMs, ...(endpoint ? { endpoint } : {}) });
+    const history = flags.history ? await measuredHistory(Object.keys(calendar.endpoints), nowMs) : undefined;
+    actions = planCalendar(calendar, {
+      nowMs,
+      untilMs,
+      ...(endpoint ? { endpoint } : {}),
+      ...(history ? { history } : {}),
+    });
   } catch (error) {
     // planCalendar names its request fields; on the command line they are flags.
     if (!(error instanceof ValidationError)) throw error;
@@ -255,4 +267,19 @@ export function formatPlanTable(
   if (actions.some((action) => action.late))
     notes.push('(late): the planned raise time has passed; raising now may not be warm in time');
   return `${[header, '', line(titles), ...rows.map(line), '', ...notes].join('\n')}\n`;
+}
+
+/** Reads the measured provisioning history from CloudWatch with the default credential chain. */
+async function measuredHistory(endpoints: readonly string[], nowMs: number): Promise<ProvisioningHistory> {
+  const [{ CloudWatchClient }, { CloudWatchMetricsSink }, { cliClientConfig }] = await Promise.all([
+    import('@aws-sdk/client-cloudwatch'),
+    import('../../functions/adapters/cloudwatch-metrics-sink.js'),
+    import('../aws-context.js'),
+  ]);
+  const client = new CloudWatchClient(cliClientConfig());
+  try {
+    return await provisioningHistory(new CloudWatchMetricsSink(client), endpoints, nowMs);
+  } finally {
+    client.destroy();
+  }
 }

@@ -69,6 +69,29 @@ export function atExpression(epochMs: number, zone: string): string {
 }
 
 /**
+ * The measured provisioning-to-warm durations (seconds) of each endpoint over the last
+ * {@link HISTORY_DAYS} days, as pre-warms record them: what the planner's lead time is made of.
+ * Shared by calendar-sync and `warmgate calendar plan --history`, so a preview plans as the
+ * schedules will.
+ */
+export async function provisioningHistory(
+  metrics: MetricsSink,
+  endpoints: readonly string[],
+  nowMs: number,
+): Promise<ProvisioningHistory> {
+  const history: Record<string, number[]> = {};
+  for (const endpoint of endpoints) {
+    history[endpoint] = await metrics.values({
+      name: PROVISIONING_TO_WARM_METRIC,
+      dimensions: { EndpointName: endpoint },
+      from: new Date(nowMs - HISTORY_DAYS * 86_400_000),
+      to: new Date(nowMs),
+    });
+  }
+  return history;
+}
+
+/**
  * Reads the calendar, plans the pre-scale windows with the measured provisioning history, and
  * makes the schedule group match: creates what is missing, updates what changed, deletes stale
  * `wg-` schedules, and starts at once any window whose raise time has already passed. Running it
@@ -89,19 +112,11 @@ export async function syncCalendar(
   const { text, fileName } = await deps.source.read();
   const calendar = parseCalendar(text, calendarFormatOf(fileName));
   const smokeShapes = await readSmokeShapes(deps.source);
-  const history: Record<string, number[]> = {};
-  for (const endpoint of Object.keys(calendar.endpoints)) {
-    history[endpoint] = await deps.metrics.values({
-      name: PROVISIONING_TO_WARM_METRIC,
-      dimensions: { EndpointName: endpoint },
-      from: new Date(nowMs - HISTORY_DAYS * 86_400_000),
-      to: new Date(nowMs),
-    });
-  }
+  const history = await provisioningHistory(deps.metrics, Object.keys(calendar.endpoints), nowMs);
   const actions = planCalendar(calendar, {
     nowMs,
     untilMs: nowMs + settings.horizonDays * 86_400_000,
-    history: history as ProvisioningHistory,
+    history,
   });
 
   const existing = new Map((await deps.schedules.list(SCHEDULE_PREFIX)).map((s) => [s.name, s]));

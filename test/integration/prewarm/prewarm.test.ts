@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import {
@@ -193,6 +194,42 @@ describe('pre-warm', () => {
     expect(result.stderr).toMatch(/minCapacity: must be at least 2/);
     const after = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
     expect(after.executions?.length).toBe(before.executions?.length);
+  });
+
+  it('plans with the measured provisioning history from CloudWatch when asked for --history', async () => {
+    // Five pre-warms that each took 30 minutes to be warm: longer than the calendar's 12-minute
+    // configured provisioning time, so the planner must raise the floor earlier.
+    await f.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'Warmgate',
+        MetricData: [1, 2, 3, 4, 5].map((hoursAgo) => ({
+          MetricName: 'ProvisioningToWarm',
+          Dimensions: [{ Name: 'EndpointName', Value: 'manga-recs' }],
+          Value: 1800,
+          Unit: 'Seconds',
+          Timestamp: new Date(Date.now() - hoursAgo * 3_600_000),
+        })),
+      }),
+    );
+    const now = new Date().toISOString();
+    const plan = async (...extra: string[]) => {
+      const result = await runCli(f, [
+        'calendar',
+        'plan',
+        'examples/calendar.yaml',
+        '--now',
+        now,
+        '--json',
+        ...extra,
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const first = (JSON.parse(result.stdout) as { actions: Array<{ releaseAt: string; raiseAt: string }> })
+        .actions[0];
+      return (Date.parse(first?.releaseAt ?? '') - Date.parse(first?.raiseAt ?? '')) / 60_000;
+    };
+    const configuredLead = await plan();
+    const measuredLead = await plan('--history');
+    expect(measuredLead - configuredLead).toBeCloseTo(30 - 12, 5);
   });
 
   it('schedules each planned window once, in the release time zone, and keeps re-syncs idempotent', async () => {
