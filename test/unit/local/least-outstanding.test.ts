@@ -44,9 +44,7 @@ describe('pickLeastOutstanding', () => {
         if (routable.length === 0) return picked === -1;
         const chosen = candidates[picked];
         return (
-          chosen !== undefined &&
-          chosen.routable &&
-          chosen.outstanding === Math.min(...routable.map((c) => c.outstanding))
+          chosen?.routable === true && chosen.outstanding === Math.min(...routable.map((c) => c.outstanding))
         );
       }),
       { numRuns: 500 },
