@@ -63,5 +63,6 @@ export async function runRollout(
     error: final.error,
     cause,
   });
-  return EXIT.failed;
+  // The first step refused the input (the InputRefused state): nothing changed, as with exit 2.
+  return final.error === 'ValidationError' ? EXIT.refused : EXIT.failed;
 }

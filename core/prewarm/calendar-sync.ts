@@ -1,4 +1,4 @@
-import { formatLocalDateTime, toLocal } from '../calendar/local-time.js';
+import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocal } from '../calendar/local-time.js';
 import { calendarFormatOf, parseCalendar } from '../calendar/parse-calendar.js';
 import { planCalendar } from '../calendar-plan.js';
 import { ValidationError } from '../errors.js';
@@ -63,9 +63,24 @@ export function prewarmInput(
   };
 }
 
-/** `at(YYYY-MM-DDTHH:MM:SS)` for an instant, as wall-clock time in `zone` (Scheduler's format). */
-export function atExpression(epochMs: number, zone: string): string {
-  return `at(${formatLocalDateTime(toLocal(epochMs, zone))})`;
+/**
+ * `at(YYYY-MM-DDTHH:MM:SS)` for an instant, as wall-clock time in `zone` (Scheduler's format),
+ * with the zone to send alongside. A wall time that names two instants (the hour repeated when
+ * daylight saving ends) or none cannot carry the instant, so such a raise is written in UTC.
+ */
+export function atExpression(epochMs: number, zone: string): { expression: string; timezone: string } {
+  const local = toLocal(epochMs, zone);
+  const back = toInstant(local, zone);
+  if (back.kind === 'exact' && back.epochMs === epochMs) {
+    return { expression: `at(${formatLocalDateTime(local)})`, timezone: zone };
+  }
+  return { expression: `at(${formatLocalDateTime(toLocal(epochMs, 'UTC'))})`, timezone: 'UTC' };
+}
+
+/** The instant an `at()` expression names in `zone`, or undefined when it is not one. */
+export function atInstant(expression: string, zone: string): number | undefined {
+  const local = parseLocalDateTime(/^at\((.*)\)$/.exec(expression)?.[1] ?? '');
+  return local ? toInstant(local, zone).epochMs : undefined;
 }
 
 /**
@@ -147,12 +162,14 @@ export async function syncCalendar(
       else report.unchanged.push(name);
       continue;
     }
-    const schedule: PrewarmSchedule = {
-      name,
-      expression: atExpression(action.raiseAtMs, action.timezone),
-      timezone: action.timezone,
-      input,
-    };
+    const schedule: PrewarmSchedule = { name, ...atExpression(action.raiseAtMs, action.timezone), input };
+    // A schedule whose time has come has fired (or is firing): moving it into the future again
+    // would start the same window twice.
+    const firedAt = current ? atInstant(current.expression, current.timezone) : undefined;
+    if (current && firedAt !== undefined && firedAt <= nowMs) {
+      report.unchanged.push(name);
+      continue;
+    }
     if (!current) {
       await deps.schedules.create(schedule);
       report.created.push(name);

@@ -7,6 +7,7 @@ import type { ScalingLimits, ScheduledAction, VariantScaling } from '../ports/sc
 import { rolloutResources } from '../resource-names.js';
 import type { DeploymentStrategy } from '../rollout-request.js';
 import { parseOrThrow } from '../validation.js';
+import { restoreRemovedScaling } from './removed-scaling.js';
 import type { RolloutPlan } from './rollout-plan.js';
 
 /**
@@ -98,12 +99,19 @@ export async function deployRollout(
   if (current.configName === endpointConfig.name) return { action: 'unchanged', ...record };
 
   const removedScaling = await removeScalingForTypeChange(deps, plan, current.configName);
-  await deps.host.updateEndpoint(request.endpoint, endpointConfig.name, {
-    deployment: blueGreen(request.strategy, deps.rollbackAlarms),
-    // The new config already carries max(requested, live desired) instances, so variant
-    // properties are not retained: retaining would also pin the old instance type.
-    retainInstanceCounts: false,
-  });
+  try {
+    await deps.host.updateEndpoint(request.endpoint, endpointConfig.name, {
+      deployment: blueGreen(request.strategy, deps.rollbackAlarms),
+      // The new config already carries max(requested, live desired) instances, so variant
+      // properties are not retained: retaining would also pin the old instance type.
+      retainInstanceCounts: false,
+    });
+  } catch (error) {
+    // The update never started, so nothing will restore the target: put it back now, or the
+    // endpoint would be left with no floor and no scheduled actions.
+    if (removedScaling) await restoreRemovedScaling(deps.scaling, plan, removedScaling);
+    throw error;
+  }
   return {
     action: 'updated',
     ...record,

@@ -3,6 +3,7 @@ import { EndpointBusyError } from '../errors.js';
 import type { EndpointHost } from '../ports/endpoint-host.js';
 import type { VariantScaling } from '../ports/scaling.js';
 import { blueGreen, type DeploymentRecord } from './deploy-rollout.js';
+import { restoreRemovedScaling } from './removed-scaling.js';
 import type { RolloutPlan } from './rollout-plan.js';
 
 /** What the rollback did, for the execution output and the audit record. */
@@ -44,12 +45,6 @@ export async function rollbackRollout(
     return { action: 'deleted-new-endpoint', endpoint };
   }
 
-  if (deployment.removedScaling) {
-    await deps.scaling.register({ endpoint, variant }, deployment.removedScaling.limits);
-    for (const action of deployment.removedScaling.scheduledActions) {
-      await deps.scaling.putScheduledAction({ endpoint, variant }, action);
-    }
-  }
   const verdict = endpointVerdict(state);
   if (verdict.kind === 'busy' || state.pendingDeployment) {
     throw new EndpointBusyError(
@@ -57,15 +52,24 @@ export async function rollbackRollout(
     );
   }
   const previous = deployment.previousConfigName;
-  if (!previous || state.configName === previous) {
-    return { action: 'already-on-previous', config: state.configName };
+  if (previous && state.configName !== previous) {
+    // Revert first: scaling removed for an instance-type change must stay removed until the
+    // endpoint is back on the old type, or SageMaker refuses the revert. Busy until it settles;
+    // the state machine retries this step, and the next pass restores the scaling.
+    await deps.host.updateEndpoint(endpoint, previous, {
+      deployment: blueGreen(
+        { type: 'all-at-once', waitIntervalSeconds: 0, terminationWaitSeconds: 0 },
+        deps.rollbackAlarms,
+      ),
+      retainInstanceCounts: false,
+    });
+    if (deployment.removedScaling) {
+      throw new EndpointBusyError(
+        `endpoint ${endpoint} is reverting to ${previous}; scaling is restored after`,
+      );
+    }
+    return { action: 'reverted', toConfig: previous };
   }
-  await deps.host.updateEndpoint(endpoint, previous, {
-    deployment: blueGreen(
-      { type: 'all-at-once', waitIntervalSeconds: 0, terminationWaitSeconds: 0 },
-      deps.rollbackAlarms,
-    ),
-    retainInstanceCounts: false,
-  });
-  return { action: 'reverted', toConfig: previous };
+  if (deployment.removedScaling) await restoreRemovedScaling(deps.scaling, plan, deployment.removedScaling);
+  return { action: 'already-on-previous', config: state.configName };
 }

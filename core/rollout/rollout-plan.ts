@@ -30,6 +30,12 @@ export interface RolloutPlan {
 // still catches a cold instance, whose first answers take many times longer.
 const DEFAULT_SMOKE_BUDGET_MS = 2_000;
 const LEASE_MARGIN_SECONDS = 600;
+/**
+ * The longest deployment a rollout may wait for: the state machine's TimeoutSeconds (8 h) less an
+ * hour for the rollback's retries and the remaining steps. A timed-out execution runs no Catch,
+ * so a rollout that could outlive its execution would leave the lock held and nothing rolled back.
+ */
+export const MAX_DEPLOYMENT_BUDGET_SECONDS = 28_800 - 3_600 - LEASE_MARGIN_SECONDS;
 
 /** zod schema for one {@link SmokeShape}. */
 export const smokeShapeSchema = z.strictObject({
@@ -64,6 +70,12 @@ export function planRollout(input: unknown, mode: RolloutMode): RolloutPlan {
   const { smokeShapes, ...started } = outer.value;
   const request = inner.value;
   const budgetSeconds = rolloutPollBudgetSeconds(request);
+  if (budgetSeconds > MAX_DEPLOYMENT_BUDGET_SECONDS) {
+    throw ValidationError.field(
+      'request.strategy',
+      `this strategy and its timeouts could take ${budgetSeconds} s to deploy; a rollout waits at most ${MAX_DEPLOYMENT_BUDGET_SECONDS} s (use fewer or shorter steps, or maximumExecutionTimeoutSeconds)`,
+    );
+  }
   return {
     mode,
     request,

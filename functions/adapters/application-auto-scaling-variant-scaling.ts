@@ -100,6 +100,8 @@ export class ApplicationAutoScalingVariantScaling implements VariantScaling {
 
   async putScheduledAction(target: ScalableVariant, action: ScheduledAction): Promise<void> {
     const minCapacity = action.minCapacity === undefined ? undefined : assertFloor(action.minCapacity);
+    // A MaxCapacity below 2 would cap the fleet under the floor when the action fires.
+    if (action.maxCapacity !== undefined) assertFloor(action.maxCapacity, 'maxCapacity');
     await callAws('PutScheduledAction', () =>
       this.client.send(
         new PutScheduledActionCommand({

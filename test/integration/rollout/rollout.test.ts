@@ -305,6 +305,9 @@ describe('rollout', () => {
       '--wait',
     ]);
     expect(result.code).toBe(2);
+    const missing = await runCli(f, ['rollout', '--image', IMAGE, '--model-data', `file://${f.modelV1}`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--endpoint/);
     expect(result.stderr).toMatch(/endpoint:/);
     expect(result.stderr).toMatch(/minCapacity: must be at least 2/);
     expect(result.stderr).toMatch(/instanceType: unknown instance type/);

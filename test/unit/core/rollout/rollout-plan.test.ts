@@ -52,6 +52,20 @@ describe('planRollout', () => {
     ).toThrow(/request\.environment\.bad-name/);
   });
 
+  it('refuses a strategy whose worst case would outlive the state machine execution', () => {
+    const slow = {
+      ...base,
+      instanceCount: 10,
+      maxCapacity: 10,
+      strategy: {
+        type: 'linear',
+        linearStepSize: { type: 'CAPACITY_PERCENT', value: 10 },
+        waitIntervalSeconds: 3600,
+      },
+    };
+    expect(() => planRollout({ request: slow, ...started }, 'aws')).toThrow(/request\.strategy: .*at most/);
+  });
+
   it('sets the deadline from the request budget when the rollout starts', () => {
     const plan = planRollout({ request: base, ...started }, 'aws');
     expect(Date.parse(plan.deadline)).toBeGreaterThan(Date.parse(started.startedAt));
