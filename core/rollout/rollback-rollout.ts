@@ -29,7 +29,7 @@ export async function rollbackRollout(
   plan: RolloutPlan,
   deployment: DeploymentRecord | undefined,
 ): Promise<RollbackOutcome> {
-  const { endpoint, variant } = plan.request;
+  const { endpoint } = plan.request;
   if (!deployment) return { action: 'none', reason: 'the rollout failed before it changed the endpoint' };
   if (deployment.action === 'unchanged')
     return { action: 'none', reason: 'the endpoint already ran this config' };
