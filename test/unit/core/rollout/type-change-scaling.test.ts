@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { EndpointState } from '../../../../core/endpoint-state.js';
+import { EndpointBusyError, ServiceError } from '../../../../core/errors.js';
+import type { EndpointConfigName, EndpointName, VariantName } from '../../../../core/names.js';
+import type { EndpointConfigView, EndpointHost } from '../../../../core/ports/endpoint-host.js';
+import type { ScalingLimits, ScheduledAction, VariantScaling } from '../../../../core/ports/scaling.js';
+import { deployRollout } from '../../../../core/rollout/deploy-rollout.js';
+import { rollbackRollout } from '../../../../core/rollout/rollback-rollout.js';
+import { planRollout } from '../../../../core/rollout/rollout-plan.js';
+
+// In-memory implementations of warmgate's own ports, recording what core asks of them.
+class Scaling implements VariantScaling {
+  limits: ScalingLimits | undefined = { minCapacity: 3, maxCapacity: 6 };
+  actions: ScheduledAction[] = [{ name: 'wg-window', schedule: 'at(2026-12-01T00:00:00)', minCapacity: 4 }];
+  async describe() {
+    return this.limits;
+  }
+  async register(_t: unknown, limits: ScalingLimits) {
+    this.limits = limits;
+  }
+  async deregister() {
+    this.limits = undefined;
+    this.actions = [];
+  }
+  async scheduledActions() {
+    return [...this.actions];
+  }
+  async putScheduledAction(_t: unknown, action: ScheduledAction) {
+    this.actions.push(action);
+  }
+  async putConcurrencyTracking() {
+    return 'policy';
+  }
+}
+
+class Host implements EndpointHost {
+  state: EndpointState;
+  updates: string[] = [];
+  failUpdate = false;
+  constructor(configName: string) {
+    this.state = {
+      name: 'manga-recs' as EndpointName,
+      status: 'InService',
+      configName: configName as EndpointConfigName,
+      variants: [
+        {
+          name: 'AllTraffic' as VariantName,
+          currentInstanceCount: 3,
+          desiredInstanceCount: 3,
+          deployedImages: [],
+        },
+      ],
+      pendingDeployment: false,
+    };
+  }
+  async describeEndpoint() {
+    return this.state;
+  }
+  async describeEndpointConfig(name: string): Promise<EndpointConfigView> {
+    return { name, variants: [{ name: 'AllTraffic', modelName: 'm', instanceType: 'ml.m5.large' }] };
+  }
+  async createModel() {
+    return true;
+  }
+  async createEndpointConfig() {
+    return true;
+  }
+  async createEndpoint() {}
+  async updateEndpoint(_name: string, config: string) {
+    if (this.failUpdate) throw new ServiceError('UpdateEndpoint: refused');
+    this.updates.push(config);
+  }
+  async deleteEndpoint() {}
+}
+
+const plan = planRollout(
+  {
+    request: {
+      endpoint: 'manga-recs',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/warmgate-container:2',
+      modelDataUrl: 's3://models-bucket/manga/v2.tar.gz',
+      instanceType: 'ml.c5.xlarge',
+      instanceCount: 3,
+      maxCapacity: 6,
+    },
+    executionId: 'exec-1',
+    startedAt: '2026-11-28T00:00:00Z',
+  },
+  'aws',
+);
+const deps = (host: Host, scaling: Scaling) => ({
+  host,
+  scaling,
+  executionRoleArn: 'arn:aws:iam::123456789012:role/x',
+  rollbackAlarms: [],
+});
+
+describe('instance-type change', () => {
+  it('puts the scalable target and its scheduled actions back when the update is refused', async () => {
+    const host = new Host('manga-recs-c-old');
+    host.failUpdate = true;
+    const scaling = new Scaling();
+    await expect(deployRollout(deps(host, scaling), plan, new Date())).rejects.toBeInstanceOf(ServiceError);
+    expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
+    expect(scaling.actions.map((a) => a.name)).toEqual(['wg-window']);
+  });
+
+  it('reverts before restoring scaling, and restores it only once back on the old config', async () => {
+    const host = new Host('manga-recs-c-old');
+    const scaling = new Scaling();
+    const deployment = await deployRollout(deps(host, scaling), plan, new Date());
+    expect(scaling.limits).toBeUndefined();
+
+    // The new config went live but failed verification: first pass reverts, scaling stays off.
+    host.state = { ...host.state, configName: deployment.configName as EndpointConfigName };
+    await expect(rollbackRollout(deps(host, scaling), plan, deployment)).rejects.toBeInstanceOf(
+      EndpointBusyError,
+    );
+    expect(host.updates.at(-1)).toBe('manga-recs-c-old');
+    expect(scaling.limits).toBeUndefined();
+
+    // SageMaker finished the revert: the retried pass restores the target and the window.
+    host.state = { ...host.state, configName: 'manga-recs-c-old' as EndpointConfigName };
+    await expect(rollbackRollout(deps(host, scaling), plan, deployment)).resolves.toMatchObject({
+      action: 'already-on-previous',
+    });
+    expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
+    expect(scaling.actions.map((a) => a.name)).toEqual(['wg-window']);
+  });
+});
