@@ -23,9 +23,9 @@ const ROLLOUT_FLOOR_HOLD_DAYS = 3650;
  * high-resolution concurrency metric, then re-creates any scheduled actions that an
  * instance-type change forced the deploy step to delete.
  *
- * The floor is the highest of: the request's floor, any floor still needed by an active
- * pre-warm window (a release must not lose capacity to a rollout), and the floor the target had
- * before a type change removed it. It is checked by `assertFloor` before it is written. The
+ * The floor is the highest of the request's floor and any floor still needed by an active
+ * pre-warm window (a release must not lose capacity to a rollout). It is checked by
+ * `assertFloor` before it is written. The
  * request's floor is also recorded as a hold, so a window that ends later restores to it.
  */
 export async function ensureFloor(
@@ -46,9 +46,9 @@ export async function ensureFloor(
   const windows = (await deps.holds.active(target.endpoint, now)).filter(
     (h) => h.holdId !== ROLLOUT_FLOOR_HOLD,
   );
-  const minCapacity = assertFloor(
-    Math.max(requested, ...windows.map((h) => h.minCapacity), removed?.limits.minCapacity ?? 0),
-  );
+  // The removed target's own floor is not carried over: it may be a window's raised floor that
+  // has since ended. Active windows speak through their holds, this rollout through its request.
+  const minCapacity = assertFloor(Math.max(requested, ...windows.map((h) => h.minCapacity)));
   const maxCapacity = Math.max(wanted.maxCapacity, minCapacity);
   await deps.scaling.register(target, { minCapacity, maxCapacity });
   const policy = await deps.scaling.putConcurrencyTracking(target, deps.targetConcurrencyPerInstance);
