@@ -18,6 +18,14 @@ export interface ScheduleTarget {
 }
 
 /**
+ * Scheduler's universal target for Step Functions StartExecution. Unlike the templated target it
+ * takes the execution `Name`, so a schedule always starts the execution named after its window:
+ * Scheduler's at-least-once delivery, or calendar-sync starting a due window itself, then meet
+ * ExecutionAlreadyExists instead of starting the window twice.
+ */
+export const START_EXECUTION_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
+
+/**
  * {@link PrewarmSchedules} over EventBridge Scheduler. Schedules are kept after they fire
  * (ActionAfterCompletion NONE): a fired schedule is how calendar-sync knows a due window was
  * already started, so it never starts it a second time.
@@ -49,7 +57,7 @@ export class SchedulerPrewarmSchedules implements PrewarmSchedules {
         name,
         expression: out.ScheduleExpression ?? '',
         timezone: out.ScheduleExpressionTimezone ?? 'UTC',
-        input: out.Target?.Input ?? '',
+        input: prewarmInputOf(out.Target?.Input),
       });
     }
     return schedules;
@@ -83,11 +91,25 @@ export class SchedulerPrewarmSchedules implements PrewarmSchedules {
       ActionAfterCompletion: 'NONE' as const,
       Description: 'warmgate pre-warm window (managed by calendar-sync)',
       Target: {
-        Arn: this.target.stateMachineArn,
+        Arn: START_EXECUTION_TARGET,
         RoleArn: this.target.roleArn,
-        Input: schedule.input,
+        Input: JSON.stringify({
+          StateMachineArn: this.target.stateMachineArn,
+          Name: schedule.name,
+          Input: schedule.input,
+        }),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 },
       },
     };
+  }
+}
+
+/** The pre-warm input inside a universal-target request (or the raw input of an older schedule). */
+function prewarmInputOf(targetInput: string | undefined): string {
+  try {
+    const request = JSON.parse(targetInput ?? '') as { Input?: unknown };
+    return typeof request.Input === 'string' ? request.Input : (targetInput ?? '');
+  } catch {
+    return targetInput ?? '';
   }
 }

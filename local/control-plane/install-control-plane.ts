@@ -12,7 +12,10 @@ import { DynamoDbCapacityHolds } from '../../functions/adapters/dynamodb-capacit
 import { DynamoDbEndpointLock } from '../../functions/adapters/dynamodb-endpoint-lock.js';
 import { SageMakerEndpointHost } from '../../functions/adapters/sagemaker-endpoint-host.js';
 import { SageMakerRuntimeInvoker } from '../../functions/adapters/sagemaker-runtime-invoker.js';
-import { SchedulerPrewarmSchedules } from '../../functions/adapters/scheduler-prewarm-schedules.js';
+import {
+  SchedulerPrewarmSchedules,
+  START_EXECUTION_TARGET,
+} from '../../functions/adapters/scheduler-prewarm-schedules.js';
 import { StepFunctionsPrewarmStarter } from '../../functions/adapters/step-functions-prewarm-starter.js';
 import { realClock } from '../../functions/shared/poll-deps.js';
 import type { RegionClock } from '../clock.js';
@@ -250,6 +253,20 @@ export async function installControlPlane(
     region: regionName,
     ...(region.log ? { log: region.log } : {}),
     fire: async ({ arn, input }) => {
+      if (arn === START_EXECUTION_TARGET) {
+        // The universal target: the input is the StartExecution request itself.
+        const request = JSON.parse(input ?? '{}') as {
+          StateMachineArn?: string;
+          Name?: string;
+          Input?: string;
+        };
+        await stepFunctions.handle('StartExecution', {
+          stateMachineArn: request.StateMachineArn,
+          ...(request.Name ? { name: request.Name } : {}),
+          ...(request.Input ? { input: request.Input } : {}),
+        });
+        return;
+      }
       await stepFunctions.handle('StartExecution', { stateMachineArn: arn, ...(input ? { input } : {}) });
     },
   });

@@ -266,12 +266,18 @@ ${releases}`;
     expect(op?.ScheduleExpression).toBe(
       `at(${new Date(Date.parse(`${day}T00:00:00+09:00`) - 20 * 60_000).toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).replace(' ', 'T')})`,
     );
-    expect(JSON.parse(op?.Target?.Input ?? '{}')).toMatchObject({
-      endpoint: 'sync-target',
-      minCapacity: 5,
-      baseFloor: 2,
-    });
-    expect(JSON.parse(op?.Target?.Input ?? '{}').smokeShapes).toHaveLength(f.smokeShapes.length);
+    // The universal StartExecution target, so the execution is named after its window.
+    expect(op?.Target?.Arn).toBe('arn:aws:scheduler:::aws-sdk:sfn:startExecution');
+    const request = JSON.parse(op?.Target?.Input ?? '{}') as {
+      StateMachineArn: string;
+      Name: string;
+      Input: string;
+    };
+    expect(request.StateMachineArn).toBe(f.stack.controlPlane.stateMachineArns.prewarm);
+    expect(request.Name).toBe(op?.Name);
+    const window = JSON.parse(request.Input) as { smokeShapes: unknown[] };
+    expect(window).toMatchObject({ endpoint: 'sync-target', minCapacity: 5, baseFloor: 2 });
+    expect(window.smokeShapes).toHaveLength(f.smokeShapes.length);
 
     writeFileSync(calendar, document(onePiece));
     const third = await sync(calendar);
@@ -340,5 +346,37 @@ ${releases}`;
     }
     expect(executions.length).toBe((before.executions ?? []).length + 1);
     expect((executions[0]?.startDate?.getTime() ?? 0) >= due.getTime() - 1000).toBe(true);
+  });
+
+  it('starts a window once when two deliveries of its named StartExecution arrive', async () => {
+    const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
+    const window = JSON.stringify({
+      endpoint: 'not-deployed',
+      windowId: 'twice-delivered',
+      releaseAt: minutesFromNow(1),
+      restoreAt: minutesFromNow(2),
+      minCapacity: 2,
+    });
+    const due = new Date(Date.now() + 1_500).toISOString().slice(0, 19);
+    // Two schedules standing in for Scheduler's at-least-once delivery of one window.
+    for (const name of ['twice-a', 'twice-b']) {
+      await scheduler.send(
+        new CreateScheduleCommand({
+          Name: name,
+          GroupName: 'warmgate',
+          ScheduleExpression: `at(${due})`,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+            RoleArn: 'arn:aws:iam::123456789012:role/warmgate-scheduler',
+            Input: JSON.stringify({ StateMachineArn: prewarmArn, Name: 'wg-twice-delivered', Input: window }),
+          },
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const executions =
+      (await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }))).executions ?? [];
+    expect(executions.filter((e) => e.name === 'wg-twice-delivered')).toHaveLength(1);
   });
 });
