@@ -22,9 +22,7 @@
  * warmed by traffic and counted separately, not as cold. Latency is the client's InvokeEndpoint
  * round trip. The SDK client makes one attempt per request, so failures show.
  */
-import { DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
-  DeleteEndpointCommand,
   DescribeEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -34,12 +32,12 @@ import { Instance } from '../local/hosting/instance.js';
 import { percentile, round, writeReport } from './container-harness.js';
 import {
   type RolloutBench,
+  removeBenchEndpoint,
   rolloutRequest,
   runRollout,
   startRolloutBench,
   type TrackedInstance,
   trackInstances,
-  until,
 } from './rollout-harness.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -232,17 +230,7 @@ async function runSequence(
     };
   } finally {
     await stop();
-    await bench.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpoint })).catch(() => undefined);
-    await bench.scaling
-      .send(
-        new DeregisterScalableTargetCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: `endpoint/${endpoint}/variant/AllTraffic`,
-          ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-        }),
-      )
-      .catch(() => undefined);
-    await until(() => bench.stack.region.hosting.get(endpoint) === undefined, 60_000);
+    await removeBenchEndpoint(bench, endpoint, 60_000, true);
   }
 }
 

@@ -6,6 +6,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -362,4 +364,29 @@ export async function until(check: () => boolean, timeoutMs = 60_000, everyMs = 
     if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * Deletes a bench endpoint, drops its scalable target (a rollout registered one) and waits until
+ * the region has ended its instances, so the next run starts on an idle machine. With
+ * `tolerateMissing` a failed delete is ignored (cleanup after a run that may not have created it).
+ */
+export async function removeBenchEndpoint(
+  bench: RolloutBench,
+  endpoint: string,
+  timeoutMs: number,
+  tolerateMissing = false,
+): Promise<void> {
+  const deleting = bench.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  await (tolerateMissing ? deleting.catch(() => undefined) : deleting);
+  await bench.scaling
+    .send(
+      new DeregisterScalableTargetCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceId: `endpoint/${endpoint}/variant/AllTraffic`,
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      }),
+    )
+    .catch(() => undefined);
+  await until(() => bench.stack.region.hosting.get(endpoint) === undefined, timeoutMs);
 }

@@ -16,13 +16,13 @@
  * provisioning delay and 100 ms probing, which removes the local-region artefacts.
  */
 
-import { DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { median, round, startContainer, untilReady, writeReport } from './container-harness.js';
 import { createBenchConfig, createEndpointAndWait } from './local-harness.js';
 import {
   containerTimeline,
   type RolloutBench,
+  removeBenchEndpoint,
   rolloutRequest,
   runRollout,
   startRolloutBench,
@@ -158,17 +158,7 @@ async function stackUnderTest(label: string, options: Parameters<typeof startRol
         SEGMENTS.map((name, i) => [name, round((points[i + 1] as number) - (points[i] as number))]),
       ) as Record<Segment, number>;
       const fleetContainerMs = Math.max(...timelines.map((t) => t.timeToReadyMs as number));
-      await bench.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
-      await bench.scaling
-        .send(
-          new DeregisterScalableTargetCommand({
-            ServiceNamespace: 'sagemaker',
-            ResourceId: `endpoint/${endpoint}/variant/AllTraffic`,
-            ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-          }),
-        )
-        .catch(() => undefined);
-      await until(() => bench.stack.region.hosting.get(endpoint) === undefined, 30_000);
+      await removeBenchEndpoint(bench, endpoint, 30_000);
       return {
         wallMs: round(result.wallMs),
         fleetContainerMs: round(fleetContainerMs),
