@@ -1,4 +1,9 @@
-import { DateTime, IANAZone } from 'luxon';
+/**
+ * Wall-clock times in IANA zones, on the runtime's own time-zone database (Intl.DateTimeFormat).
+ * A date library would add nothing here but bundle weight: Intl already knows every zone and its
+ * daylight-saving rules, and all warmgate needs from it is "which wall time is this instant" and
+ * the way back, including the hour that daylight saving skips or repeats.
+ */
 
 /** A wall-clock time with no zone attached: what a publisher announces ("Sunday 00:00"). */
 export interface LocalDateTime {
@@ -28,10 +33,22 @@ export function parseLocalDateTime(text: string): LocalDateTime | undefined {
     number,
     number,
   ];
-  const local = { year, month, day, hour, minute, second };
-  // Round-trip through UTC to refuse 2025-02-30 or 24:00 rather than let them roll over.
-  const check = DateTime.fromObject(local, { zone: 'UTC' });
-  return check.isValid && check.day === day && check.hour === hour ? local : undefined;
+  // Refuse 2025-02-30 or 24:00 rather than let them roll over into the next month or day.
+  const valid =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59;
+  return valid ? { year, month, day, hour, minute, second } : undefined;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : 28;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS`, the inverse of {@link parseLocalDateTime}. */
@@ -47,7 +64,7 @@ export function formatLocalDateTime(local: LocalDateTime): string {
  */
 export function isIanaRegionZone(zone: string): boolean {
   if (zone === 'UTC' || zone === 'Etc/UTC') return true;
-  return zone.includes('/') && IANAZone.isValidZone(zone);
+  return zone.includes('/') && formatterFor(zone) !== undefined;
 }
 
 /** The wall-clock time read as if it were UTC: a zone-free number for comparing wall times. */
@@ -63,6 +80,9 @@ export type ZonedInstant =
   /** The time never occurs (clocks sprang forward); `epochMs` is the same wall time shifted forward, as RFC 5545 prescribes. */
   | { readonly kind: 'gap'; readonly epochMs: number };
 
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
 /**
  * Converts a wall-clock time in an IANA zone to an instant, saying when daylight saving makes
  * that time ambiguous or nonexistent. The zone must be valid ({@link isIanaRegionZone}).
@@ -70,33 +90,61 @@ export type ZonedInstant =
 export function toInstant(local: LocalDateTime, zone: string): ZonedInstant {
   const asUtcMs = wallClockAsUtcMs(local);
   // A zone has at most two offsets around any wall time; the offsets a day either side find both.
-  const offsets = new Set(
-    [-1, 0, 1].map((days) => DateTime.fromMillis(asUtcMs + days * 86_400_000, { zone }).offset),
-  );
-  const matches = [...offsets]
-    .map((offsetMinutes) => asUtcMs - offsetMinutes * 60_000)
-    .filter((epochMs) => sameWallTime(DateTime.fromMillis(epochMs, { zone }), local))
+  const offsets = [...new Set([-1, 0, 1].map((days) => offsetMinutes(asUtcMs + days * DAY_MS, zone)))];
+  const matches = offsets
+    .map((offset) => asUtcMs - offset * MINUTE_MS)
+    .filter((epochMs) => wallClockAsUtcMs(toLocal(epochMs, zone)) === asUtcMs)
     .sort((a, b) => a - b);
   const [first] = matches;
   if (first === undefined) {
-    return { kind: 'gap', epochMs: DateTime.fromObject(local, { zone }).toMillis() };
+    // Skipped by a spring-forward: read with the offset in force before the change, which lands
+    // the same distance past the jump as the wall time is past its start (02:30 → 03:30).
+    return { kind: 'gap', epochMs: asUtcMs - Math.min(...offsets) * MINUTE_MS };
   }
   return { kind: matches.length > 1 ? 'ambiguous' : 'exact', epochMs: first };
 }
 
-function sameWallTime(time: DateTime, local: LocalDateTime): boolean {
-  return (
-    time.year === local.year &&
-    time.month === local.month &&
-    time.day === local.day &&
-    time.hour === local.hour &&
-    time.minute === local.minute &&
-    time.second === local.second
-  );
-}
-
 /** The wall-clock time of `epochMs` in `zone`. */
 export function toLocal(epochMs: number, zone: string): LocalDateTime {
-  const { year, month, day, hour, minute, second } = DateTime.fromMillis(epochMs, { zone });
+  const formatter = formatterFor(zone);
+  if (!formatter) throw new RangeError(`unknown time zone ${JSON.stringify(zone)}`);
+  const fields: Record<string, number> = {};
+  for (const part of formatter.formatToParts(epochMs)) {
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  }
+  const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = fields;
   return { year, month, day, hour, minute, second };
+}
+
+/** The zone's UTC offset at `epochMs`, in minutes east of UTC (Tokyo +540, New York −300 or −240). */
+function offsetMinutes(epochMs: number, zone: string): number {
+  const wholeSecondMs = Math.floor(epochMs / 1000) * 1000;
+  return (wallClockAsUtcMs(toLocal(wholeSecondMs, zone)) - wholeSecondMs) / MINUTE_MS;
+}
+
+// One formatter per zone: constructing an Intl.DateTimeFormat costs far more than formatting.
+// Only known zones are kept, so a calendar full of misspelt ones cannot grow the cache.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter giving the numeric wall-clock fields in `zone`, or undefined when Intl does not know it. */
+function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
+  const cached = formatters.get(zone);
+  if (cached) return cached;
+  try {
+    const formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      // h23: midnight is 00, never the 24 that `hour12: false` gives in some engines.
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, formatter);
+    return formatter;
+  } catch {
+    return undefined;
+  }
 }
