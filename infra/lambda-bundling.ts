@@ -17,8 +17,9 @@ export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
 /**
  * Text esbuild puts into an ESM bundle when a CommonJS dependency `require`s a module left external
  * (a Node built-in): without a real `require` in scope, that call throws "Dynamic require of X is
- * not supported" at run time, and only when the code path runs. The `yaml` package's Node build
- * (calendar-sync reads YAML calendars) does `require("process")` and `require("buffer")`.
+ * not supported" at run time, and only when the code path runs. No bundle needs it since `yaml`
+ * comes from its ES module build (below); the banner stays so that the next CommonJS dependency
+ * cannot fail that way.
  */
 export const DYNAMIC_REQUIRE_SHIM = 'Dynamic require of';
 
@@ -60,6 +61,11 @@ export function lambdaBundling(
       // Environment-variable credentials only: see functions/shared/lambda-credentials.ts.
       // esbuild resolves a relative alias target against its working directory, the project root.
       '--alias:@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+      // yaml's `node` export is its CommonJS build, which esbuild cannot tree-shake (113 KiB in
+      // calendar-sync); its ES module build differs only in logging warnings with console.warn
+      // and decoding YAML 1.1 `!!binary` with atob, which calendars never use. Tests and the CLI
+      // keep the Node build.
+      '--alias:yaml': './node_modules/yaml/browser/index.js',
     },
     bundleAwsSDK: true,
     externalModules: [],
