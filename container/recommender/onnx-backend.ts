@@ -20,7 +20,7 @@ import {
   type RecommendationInstance,
   type RecommendationRequest,
 } from './request.js';
-import { type StartingWorker, takeInferenceWorker } from './worker-start.js';
+import { type StartingWorker, takeInferenceWorker, type WorkerLoaded } from './worker-start.js';
 
 export interface OnnxBackendOptions {
   readonly modelDir: string;
@@ -43,8 +43,6 @@ interface Slot {
   job: Job | undefined;
   completed: number;
 }
-
-type Loaded = Extract<FromWorker, { type: 'loaded' }>;
 
 function text(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -105,7 +103,7 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
     const catalog = catalogResult.value as CatalogFile;
     this.#catalog = catalog;
     for (const s of starting) s.worker.postMessage({ type: 'catalog', catalog } satisfies ToWorker);
-    const infos = started.map((s) => (s as PromiseFulfilledResult<Loaded>).value);
+    const infos = started.map((s) => (s as PromiseFulfilledResult<WorkerLoaded>).value);
     starting.forEach((s) => {
       this.#attach({ worker: s.worker, job: undefined, completed: 0 });
     });
@@ -124,41 +122,9 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
     };
   }
 
-  /** Sends `init` and waits for the session; rejects with the worker's reason. */
-  #initialise(starting: StartingWorker): Promise<Loaded> {
-    const { worker } = starting;
-    return new Promise((resolve, reject) => {
-      const cleanup = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const onMessage = (message: FromWorker) => {
-        cleanup();
-        if (message.type === 'loaded') resolve(message);
-        else
-          reject(new Error(message.type === 'load-error' ? message.message : `unexpected ${message.type}`));
-      };
-      const onError = (error: Error) => {
-        cleanup();
-        reject(error);
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        reject(new Error(`inference worker exited with code ${code} while loading`));
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      const early = starting.early();
-      if (early) {
-        cleanup();
-        reject(early);
-        return;
-      }
-      const init: ToWorker = { type: 'init', modelDir: this.#options.modelDir, ort: this.#options.ort };
-      worker.postMessage(init);
-    });
+  /** Sends `init` (unless main.ts already did) and waits for the session. */
+  #initialise(starting: StartingWorker): Promise<WorkerLoaded> {
+    return starting.initialise(this.#options.modelDir, this.#options.ort);
   }
 
   #attach(slot: Slot): void {
