@@ -14,6 +14,7 @@ interface LocalOptions {
   provisioningDelay: string[];
   speed: string;
   pingInterval?: string;
+  startupPingInterval?: string;
   timeScale: string;
   stateDir?: string;
   bare?: boolean;
@@ -65,6 +66,10 @@ export function register(program: Command): void {
     )
     .option('--ping-interval <ms>', 'how often instances are health-probed on /ping (default 1000)')
     .option(
+      '--startup-ping-interval <ms>',
+      'how often a starting instance is probed until its first /ping passes (default 10)',
+    )
+    .option(
       '--time-scale <factor>',
       'shrink AWS-fixed durations such as health-check timeouts (0 < f <= 1)',
       '1',
@@ -87,6 +92,11 @@ export function register(program: Command): void {
           timeScale: number(options.timeScale, '--time-scale'),
           ...(options.pingInterval
             ? { pingIntervalMs: number(options.pingInterval, '--ping-interval') }
+            : {}),
+          ...(options.startupPingInterval
+            ? {
+                startupPingIntervalMs: number(options.startupPingInterval, '--startup-ping-interval'),
+              }
             : {}),
           ...(delays.defaultMs === undefined ? {} : { provisioningDelayMs: delays.defaultMs }),
           provisioningDelayByType: delays.byType,

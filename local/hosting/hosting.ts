@@ -13,6 +13,7 @@ export interface HostingOptions {
   readonly launcher: () => Promise<Launcher>;
   readonly reaper: ChildReaper;
   readonly pingIntervalMs: number;
+  readonly startupPingIntervalMs: number;
   readonly unhealthyAfter: number;
   readonly drainMs: number;
   readonly timeScale: number;
@@ -96,6 +97,7 @@ export class Hosting {
           reaper: options.reaper,
           stateDir: options.stateDir,
           pingIntervalMs: options.pingIntervalMs,
+          startupPingIntervalMs: options.startupPingIntervalMs,
           pingTimeoutMs: 2000,
           unhealthyAfter: options.unhealthyAfter,
           drainMs: options.drainMs,

@@ -39,6 +39,8 @@ export interface InstanceRuntime {
   readonly reaper: ChildReaper;
   readonly stateDir: string;
   readonly pingIntervalMs: number;
+  /** The probe interval until the first `/ping` passes. */
+  readonly startupPingIntervalMs: number;
   /** SageMaker gives each probe 2 s; only a 200 within it counts. */
   readonly pingTimeoutMs: number;
   /** Consecutive failed probes after which a serving instance is replaced. */
@@ -242,7 +244,8 @@ export class Instance {
       if (signal.aborted || this.gone || this.phase === 'terminating') return;
       this.#lastPing = { at: Date.now(), ...outcome };
       this.#applyProbe(outcome.ok);
-      await sleep(this.#runtime.pingIntervalMs, signal).catch(() => undefined);
+      const interval = this.pingPassed ? this.#runtime.pingIntervalMs : this.#runtime.startupPingIntervalMs;
+      await sleep(interval, signal).catch(() => undefined);
     }
   }
 
