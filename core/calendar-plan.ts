@@ -2,6 +2,7 @@ import { type Calendar, expandReleases } from './calendar/calendar.js';
 import { ValidationError } from './errors.js';
 import type { EndpointName } from './names.js';
 import { type PrescaleAction, type ProvisioningHistory, planPrescale } from './prescale-planner.js';
+import type { ReleasePlan } from './release-plan.js';
 
 /** What to plan: a window of time, optionally one endpoint, and the measured history. */
 export interface CalendarPlanRequest {
@@ -63,6 +64,42 @@ export function planJson(actions: readonly PrescaleAction[]): { readonly actions
       raiseAt: utcIso(action.raiseAtMs),
       restoreAt: utcIso(action.restoreAtMs),
       minCapacity: action.minCapacity,
+    })),
+  };
+}
+
+/**
+ * The plan for `actions`, planned from `calendar` over [fromMs, untilMs]: each window with its
+ * releases' titles ("One Piece 1150"), times in UTC ISO 8601.
+ */
+export function releasePlanOf(
+  calendar: Calendar,
+  actions: readonly PrescaleAction[],
+  planned: { readonly calendar: string; readonly fromMs: number; readonly untilMs: number },
+): ReleasePlan {
+  const titles = new Map(
+    expandReleases(calendar, planned).map((release) => [
+      release.id,
+      release.chapter === undefined ? release.series : `${release.series} ${release.chapter}`,
+    ]),
+  );
+  return {
+    version: 1,
+    calendar: planned.calendar,
+    plannedAt: utcIso(planned.fromMs),
+    plannedUntil: utcIso(planned.untilMs),
+    windows: actions.map((action) => ({
+      endpoint: action.endpoint,
+      releases: [...action.releases],
+      titles: action.releases.map((id) => titles.get(id) ?? id),
+      releaseAt: utcIso(action.releaseAtMs),
+      raiseAt: utcIso(action.raiseAtMs),
+      restoreAt: utcIso(action.restoreAtMs),
+      minCapacity: action.minCapacity,
+      baseFloor: action.baseFloor,
+      capped: action.capped,
+      timezone: action.timezone,
+      localReleaseTime: action.localReleaseTime,
     })),
   };
 }

@@ -17,12 +17,15 @@ import { Construct } from 'constructs';
 import { executionsOf } from './asl-state-machine.js';
 import type { EndpointScope } from './endpoint-scope.js';
 import { allow } from './least-privilege.js';
+import type { ReleasePlanObject } from './release-calendar.js';
 import { WarmgateLambda } from './warmgate-lambda.js';
 
 export interface OperatorDashboardProps {
   readonly scope: EndpointScope;
   /** The machines the dashboard shows and may start or stop ("Roll out", "Pre-warm"). */
   readonly machines: readonly StateMachine[];
+  /** The plan calendar-sync publishes: the releases panel and the chart's release markers. */
+  readonly releasePlan: ReleasePlanObject;
   readonly logRetention: RetentionDays;
   readonly bundleMetafile?: boolean;
 }
@@ -50,7 +53,11 @@ export class OperatorDashboard extends Construct {
       timeout: Duration.seconds(29), // API Gateway's integration limit is 30 s.
       logRetention: props.logRetention,
       ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
-      environment: { WARMGATE_MODE: 'aws', ENDPOINT_PREFIX: props.scope.prefix },
+      environment: {
+        WARMGATE_MODE: 'aws',
+        ENDPOINT_PREFIX: props.scope.prefix,
+        RELEASE_PLAN_URL: props.releasePlan.url,
+      },
       // The page ships inside the function, where the handler looks for it (./dashboard-assets/).
       afterBundling: (repoRoot, outputDir) => [
         `"${process.execPath}" --import tsx "${repoRoot}/dashboard/build.ts" --out "${outputDir}/dashboard-assets"`,
@@ -208,6 +215,11 @@ export class OperatorDashboard extends Construct {
       resources: props.machines.map(executionsOf),
       why: "Follows an execution's progress, and stops one when an operator asks.",
       wildcard: 'Execution names are chosen per run; scoped to executions of the warmgate machines.',
+    });
+    allow(role, {
+      actions: ['s3:GetObject'],
+      resources: [props.releasePlan.objectArn],
+      why: 'Reads the release plan calendar-sync published, to show the planned windows.',
     });
   }
 }

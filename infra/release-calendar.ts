@@ -31,6 +31,19 @@ const SCHEDULE_PREFIX = 'wg-';
 const SCHEDULE_GROUP = 'warmgate';
 
 /**
+ * Where calendar-sync publishes the plan it scheduled (core/release-plan.ts), in the calendar
+ * bucket: the dashboard reads the windows there instead of parsing the calendar itself. Under its
+ * own prefix, so it can never be the calendar key, and the calendar rule never fires for it.
+ */
+export const RELEASE_PLAN_KEY = 'warmgate/release-plan.json';
+
+/** The published release plan: its URL for the handlers and its object for IAM. */
+export interface ReleasePlanObject {
+  readonly url: string;
+  readonly objectArn: string;
+}
+
+/**
  * The scheduled trigger: a release calendar in S3, the calendar-sync Lambda that turns it into one
  * EventBridge Scheduler schedule per release window, the role those schedules run with (it may
  * start the pre-warm machine and nothing else), and the late-capacity alarm.
@@ -44,6 +57,7 @@ export class ReleaseCalendar extends Construct {
   readonly sync: WarmgateLambda;
   readonly schedulerRole: Role;
   readonly lateCapacityTopic: Topic;
+  readonly releasePlan: ReleasePlanObject;
 
   constructor(scope: Construct, id: string, props: ReleaseCalendarProps) {
     super(scope, id);
@@ -55,7 +69,13 @@ export class ReleaseCalendar extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Every sync writes the plan anew; its history is worth a month, not forever.
+      lifecycleRules: [{ prefix: RELEASE_PLAN_KEY, noncurrentVersionExpiration: Duration.days(30) }],
     });
+    this.releasePlan = {
+      url: `s3://${this.bucket.bucketName}/${RELEASE_PLAN_KEY}`,
+      objectArn: this.bucket.arnForObjects(RELEASE_PLAN_KEY),
+    };
     // S3 to EventBridge directly: the CDK's notification API would deploy its own custom-resource
     // Lambda (with a managed policy) to set what is a plain bucket property.
     (this.bucket.node.defaultChild as CfnBucket).addPropertyOverride(
@@ -98,6 +118,7 @@ export class ReleaseCalendar extends Construct {
         SCHEDULE_GROUP: SCHEDULE_GROUP,
         PREWARM_STATE_MACHINE_ARN: props.prewarm.stateMachineArn,
         SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+        RELEASE_PLAN_URL: this.releasePlan.url,
       },
     });
     const role = this.sync.role;
@@ -108,6 +129,11 @@ export class ReleaseCalendar extends Construct {
         ...(props.warmupKey ? [this.bucket.arnForObjects(props.warmupKey)] : []),
       ],
       why: 'Reads the release calendar (and the warmup manifest beside it).',
+    });
+    allow(role, {
+      actions: ['s3:PutObject'],
+      resources: [this.releasePlan.objectArn],
+      why: 'Publishes the plan it scheduled, which the dashboard shows.',
     });
     allow(role, {
       actions: ['scheduler:ListSchedules'],

@@ -35,7 +35,12 @@ export interface StackConfig {
  * CI workflow and `npm start`'s endpoint work unchanged. A real team sets its own: the prefix is the
  * blast radius of every SageMaker permission the stack grants.
  */
-export const DEFAULT_ENDPOINT_PREFIX = 'manga-';
+export // calendar-sync writes its release plan under warmgate/ in the calendar bucket
+// (infra/release-calendar.ts): an operator's file there would be overwritten.
+const outsidePlanPrefix = (key: string) => !key.startsWith('warmgate/');
+const PLAN_PREFIX_MESSAGE = 'must not be under warmgate/, where calendar-sync publishes its release plan';
+
+const DEFAULT_ENDPOINT_PREFIX = 'manga-';
 
 const commaList = z.string().transform((text) =>
   text
@@ -77,10 +82,12 @@ const schema = z.object({
       /^[A-Za-z0-9!_.*'()/-]+\.(ya?ml|json|ics)$/,
       'must be an S3 key ending in .yaml, .yml, .json or .ics',
     )
+    .refine(outsidePlanPrefix, PLAN_PREFIX_MESSAGE)
     .default('calendar.yaml'),
   'warmgate:warmupKey': z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()/-]+\.json$/, 'must be an S3 key ending in .json')
+    .refine(outsidePlanPrefix, PLAN_PREFIX_MESSAGE)
     .optional(),
   'warmgate:ciRepository': z
     .string()

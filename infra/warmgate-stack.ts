@@ -94,6 +94,7 @@ export class WarmgateStack extends Stack {
     this.dashboard = new OperatorDashboard(this, 'Dashboard', {
       scope: endpointScope,
       machines: [this.rollout.stateMachine, this.prewarm.stateMachine],
+      releasePlan: this.calendar.releasePlan,
       logRetention: config.logRetentionDays,
       ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
     });

@@ -27,6 +27,8 @@ export interface PrewarmStarter {
 
 /** Where the release calendar (and optionally the warmup manifest for smoke tests) lives. */
 export interface CalendarSource {
+  /** Where the calendar is (`s3://…`, `file://…`): what the published plan names as its calendar. */
+  readonly calendarUrl: string;
   read(): Promise<{ readonly text: string; readonly fileName: string }>;
   /** The warmup manifest's text, when one is configured, for the pre-warm smoke tests. */
   warmupManifest(): Promise<string | undefined>;

@@ -1,6 +1,6 @@
 import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocal } from '../calendar/local-time.js';
 import { calendarFormatOf, parseCalendar } from '../calendar/parse-calendar.js';
-import { planCalendar } from '../calendar-plan.js';
+import { planCalendar, releasePlanOf } from '../calendar-plan.js';
 import { ValidationError } from '../errors.js';
 import type {
   CalendarSource,
@@ -8,6 +8,7 @@ import type {
   PrewarmSchedules,
   PrewarmStarter,
 } from '../ports/prewarm-schedules.js';
+import type { ReleasePlanStore } from '../ports/release-plan.js';
 import type { MetricsSink } from '../ports/telemetry.js';
 import type { PrescaleAction, ProvisioningHistory } from '../prescale-planner.js';
 import { fnv1a64 } from '../resource-names.js';
@@ -110,7 +111,8 @@ export async function provisioningHistory(
  * Reads the calendar, plans the pre-scale windows with the measured provisioning history, and
  * makes the schedule group match: creates what is missing, updates what changed, deletes stale
  * `wg-` schedules, and starts at once any window whose raise time has already passed. Running it
- * twice changes nothing the second time.
+ * twice changes no schedule the second time. Once the schedules match, it publishes the plan to
+ * `deps.plan` (when given): a failed sync leaves the last plan that was fully scheduled.
  *
  * @throws ValidationError listing every calendar problem; then nothing is created or deleted.
  */
@@ -120,6 +122,8 @@ export async function syncCalendar(
     schedules: PrewarmSchedules;
     starter: PrewarmStarter;
     metrics: MetricsSink;
+    /** Where the plan is published for the dashboard; the local region's dashboard plans itself. */
+    plan?: ReleasePlanStore | undefined;
   },
   settings: SyncSettings,
   nowMs: number,
@@ -128,11 +132,8 @@ export async function syncCalendar(
   const calendar = parseCalendar(text, calendarFormatOf(fileName));
   const smokeShapes = await readSmokeShapes(deps.source);
   const history = await provisioningHistory(deps.metrics, Object.keys(calendar.endpoints), nowMs);
-  const actions = planCalendar(calendar, {
-    nowMs,
-    untilMs: nowMs + settings.horizonDays * 86_400_000,
-    history,
-  });
+  const untilMs = nowMs + settings.horizonDays * 86_400_000;
+  const actions = planCalendar(calendar, { nowMs, untilMs, history });
 
   const existing = new Map((await deps.schedules.list(SCHEDULE_PREFIX)).map((s) => [s.name, s]));
   const report: SyncReport = {
@@ -187,6 +188,9 @@ export async function syncCalendar(
     await deps.schedules.delete(name);
     report.deleted.push(name);
   }
+  await deps.plan?.publish(
+    releasePlanOf(calendar, actions, { calendar: deps.source.calendarUrl, fromMs: nowMs, untilMs }),
+  );
   return report;
 }
 

@@ -9,10 +9,17 @@ export function renderReleases(
   releases: ReleasesResponse,
   onPrewarm: (release: PlannedRelease) => void,
 ): void {
+  // calendar-sync plans a horizon ahead (14 days by default); a longer view ends where it does.
+  const horizonEnd =
+    releases.plannedUntil === null ? Number.POSITIVE_INFINITY : Date.parse(releases.plannedUntil);
   note.textContent =
     releases.calendar === null
-      ? 'No release calendar is configured.'
+      ? 'No release calendar is configured, or calendar-sync has not planned it yet.'
       : `From ${releases.calendar}, next ${releases.hours} h.${
+          horizonEnd < Date.now() + releases.hours * 3_600_000
+            ? ` Planned up to ${formatDateTime(horizonEnd)}: later releases appear once calendar-sync plans them.`
+            : ''
+        }${
           releases.prewarmDeployed
             ? ''
             : ' The warmgate-prewarm state machine is not deployed: nothing will raise floors.'

@@ -23,6 +23,8 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
   'LimitExceededException',
+  // S3's answer when a prefix takes more requests than it can.
+  'SlowDown',
 ]);
 
 // Failures below HTTP: the request may never have reached the service, so a retry is safe.

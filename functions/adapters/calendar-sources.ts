@@ -1,43 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { CalendarSource } from '../../core/ports/prewarm-schedules.js';
-import { callAws } from './aws-errors.js';
+import { type S3Objects, s3Location } from './s3-objects.js';
 
 /** The calendar as an S3 object (the deployed form), with an optional warmup manifest beside it. */
 export class S3CalendarSource implements CalendarSource {
   constructor(
-    private readonly client: S3Client,
-    private readonly calendarUrl: string,
+    private readonly objects: S3Objects,
+    readonly calendarUrl: string,
     private readonly warmupUrl?: string,
   ) {}
 
   async read() {
-    return {
-      text: await this.#get(this.calendarUrl),
-      fileName: basename(new URL(this.calendarUrl).pathname),
-    };
+    const location = s3Location(this.calendarUrl, 'calendarUrl');
+    return { text: await this.objects.getText(location), fileName: basename(location.key) };
   }
 
   async warmupManifest() {
-    return this.warmupUrl ? this.#get(this.warmupUrl) : undefined;
-  }
-
-  async #get(url: string): Promise<string> {
-    const { host: Bucket, pathname } = new URL(url);
-    const out = await callAws('S3 GetObject', () =>
-      this.client.send(new GetObjectCommand({ Bucket, Key: decodeURIComponent(pathname.slice(1)) })),
-    );
-    return (await out.Body?.transformToString('utf8')) ?? '';
+    return this.warmupUrl ? this.objects.getText(s3Location(this.warmupUrl, 'warmupUrl')) : undefined;
   }
 }
 
 /** The calendar as a local file (the local region's form). */
 export class FileCalendarSource implements CalendarSource {
   constructor(
-    private readonly calendarUrl: string,
+    readonly calendarUrl: string,
     private readonly warmupUrl?: string,
   ) {}
 
@@ -67,7 +56,7 @@ async function readLocal(path: string, field: string): Promise<string> {
  */
 export function calendarSource(
   mode: 'aws' | 'local',
-  s3: () => S3Client,
+  s3: () => S3Objects,
   calendarUrl: string,
   warmupUrl: string | undefined,
 ): CalendarSource {

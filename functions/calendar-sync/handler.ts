@@ -1,18 +1,20 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import type { CalendarSource, PrewarmSchedules, PrewarmStarter } from '../../core/ports/prewarm-schedules.js';
+import type { ReleasePlanStore } from '../../core/ports/release-plan.js';
 import type { MetricsSink } from '../../core/ports/telemetry.js';
 import { type SyncReport, syncCalendar } from '../../core/prewarm/calendar-sync.js';
 import { calendarSource } from '../adapters/calendar-sources.js';
 import { CloudWatchMetricsSink } from '../adapters/cloudwatch-metrics-sink.js';
+import { S3ReleasePlan } from '../adapters/s3-release-plan.js';
 import { SchedulerPrewarmSchedules } from '../adapters/scheduler-prewarm-schedules.js';
 import { StepFunctionsPrewarmStarter } from '../adapters/step-functions-prewarm-starter.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, modeVars, readConfig } from '../shared/runtime-config.js';
+import { lambdaS3Objects } from '../shared/s3-objects-deps.js';
 
 export interface CalendarSyncDeps {
   /** The calendar to read for this event: the configured one, or one the event names. */
@@ -20,6 +22,8 @@ export interface CalendarSyncDeps {
   readonly schedules: PrewarmSchedules;
   readonly starter: PrewarmStarter;
   readonly metrics: MetricsSink;
+  /** Where the plan is published once the schedules match it (the dashboard reads it there). */
+  readonly plan?: ReleasePlanStore | undefined;
   readonly horizonDays: number;
   readonly now: () => number;
 }
@@ -56,6 +60,10 @@ const syncVars = {
     .string()
     .regex(/^(s3|file):\/\//, 'must be s3://BUCKET/KEY or file:///PATH')
     .optional(),
+  RELEASE_PLAN_URL: z
+    .string()
+    .regex(/^s3:\/\//, 'must be s3://BUCKET/KEY')
+    .optional(),
   SCHEDULE_GROUP: z.string().min(1).default('warmgate'),
   PREWARM_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
   SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
@@ -76,11 +84,7 @@ export function makeHandler(deps: CalendarSyncDeps) {
 
 export function defaultDeps(): CalendarSyncDeps {
   const config = readConfig(syncVars);
-  let s3: S3Client | undefined;
-  const s3Client = () => {
-    s3 ??= new S3Client(clientConfig());
-    return s3;
-  };
+  const s3 = lambdaS3Objects();
   return {
     source: (event) => {
       const named = calendarUrlOf(event);
@@ -89,7 +93,7 @@ export function defaultDeps(): CalendarSyncDeps {
         throw ValidationError.field('calendarUrl', 'no calendar in the event and CALENDAR_URL is unset');
       return calendarSource(
         config.WARMGATE_MODE,
-        s3Client,
+        () => s3,
         calendarUrl,
         event.warmupUrl ?? config.WARMUP_URL,
       );
@@ -101,6 +105,7 @@ export function defaultDeps(): CalendarSyncDeps {
     }),
     starter: new StepFunctionsPrewarmStarter(new SFNClient(clientConfig()), config.PREWARM_STATE_MACHINE_ARN),
     metrics: new CloudWatchMetricsSink(new CloudWatchClient(clientConfig())),
+    plan: config.RELEASE_PLAN_URL ? new S3ReleasePlan(s3, config.RELEASE_PLAN_URL) : undefined,
     horizonDays: config.HORIZON_DAYS,
     now: Date.now,
   };

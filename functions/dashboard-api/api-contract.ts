@@ -177,8 +177,14 @@ export interface PlannedRelease {
 
 /** `GET /api/releases`. */
 export interface ReleasesResponse {
-  /** Where the calendar came from; null when none is configured. */
+  /** Where the calendar came from; null when none is configured or nothing is planned yet. */
   readonly calendar: string | null;
+  /**
+   * When the windows were planned, and up to when (UTC ISO 8601): on AWS, calendar-sync's last
+   * successful run and its horizon, beyond which no window is shown; null without a plan.
+   */
+  readonly plannedAt: string | null;
+  readonly plannedUntil: string | null;
   readonly prewarmDeployed: boolean;
   readonly hours: number;
   readonly releases: readonly PlannedRelease[];

@@ -9,7 +9,9 @@ import {
   WarmgateError,
 } from '../../core/errors.js';
 import { MIN_FLOOR } from '../../core/floor.js';
+import type { ReleasePlanSource } from '../../core/ports/release-plan.js';
 import { planPrewarm } from '../../core/prewarm/prewarm-plan.js';
+import { windowsBetween } from '../../core/release-plan.js';
 import { planRollout, type SmokeShape } from '../../core/rollout/rollout-plan.js';
 import type { RolloutMode } from '../../core/rollout-request.js';
 import { parseOrThrow } from '../../core/validation.js';
@@ -35,7 +37,7 @@ import { type EndpointSummaryDeps, summarizeEndpoints } from './endpoint-summary
 import type { ExecutionTracker } from './execution-tracker.js';
 import type { LatencySource } from './latency-metrics.js';
 import type { PageAssets } from './page-assets.js';
-import { type CalendarSource, plannedReleases } from './release-readiness.js';
+import { plannedReleases } from './planned-releases.js';
 
 /** An HTTP request, as both the local REST service and the API Gateway event carry it. */
 export interface ApiRequest {
@@ -66,7 +68,11 @@ export interface DashboardApiDeps {
   readonly latency: LatencySource;
   /** CloudWatch period of the latency chart: 60 s on AWS (ModelLatency is a 1-minute metric). */
   readonly latencyPeriodSeconds: number;
-  readonly calendar?: CalendarSource | undefined;
+  /**
+   * The planned release windows: calendar-sync's published plan on AWS, a calendar file planned
+   * on each request in the local region. Without one, the releases panel is empty.
+   */
+  readonly calendar?: ReleasePlanSource | undefined;
   /** The built page; without it only `/api/*` is served. */
   readonly assets?: PageAssets | undefined;
   /** True when the request may use `/api/*`: a valid local token, or an authoriser's claims. */
@@ -333,39 +339,41 @@ async function releaseMarkers(
   fromMs: number,
   toMs: number,
 ): Promise<ChartMarker[]> {
-  if (!deps.calendar) return [];
-  const calendar = await deps.calendar.load();
-  const planned = plannedReleases(calendar, [], {
-    nowMs: fromMs,
-    hours: (toMs - fromMs) / 3_600_000,
-    prewarmDeployed: true,
-  });
+  const plan = await deps.calendar?.load({ fromMs, untilMs: toMs });
+  if (!plan) return [];
   return (
-    planned
+    windowsBetween(plan, fromMs, toMs)
       .filter((window) => window.endpoint === endpoint)
       .flatMap((window) => [
         { t: Date.parse(window.raiseAt), label: `raise to ${window.minCapacity}` },
         { t: Date.parse(window.releaseAt), label: window.titles.join(', ') },
       ])
-      // A window already under way is planned as raising "now" (= fromMs); that is no event.
+      // A window already under way when planned raises "now" (its planning time); that is no event.
       .filter((marker) => marker.t > fromMs && marker.t <= toMs)
   );
 }
 
 async function releases(deps: DashboardApiDeps, query: URLSearchParams): Promise<ReleasesResponse> {
   const { hours } = parseQuery(releasesQuerySchema, query);
-  const machines = await deps.executions.machines();
-  if (!deps.calendar)
-    return { calendar: null, prewarmDeployed: machines.prewarm !== null, hours, releases: [] };
-  const [calendar, endpoints] = await Promise.all([deps.calendar.load(), summarizeEndpoints(deps.endpoints)]);
+  const nowMs = deps.now();
+  const [machines, plan] = await Promise.all([
+    deps.executions.machines(),
+    deps.calendar?.load({ fromMs: nowMs, untilMs: nowMs + hours * 3_600_000 }),
+  ]);
+  const prewarmDeployed = machines.prewarm !== null;
+  if (!plan) {
+    return { calendar: null, plannedAt: null, plannedUntil: null, prewarmDeployed, hours, releases: [] };
+  }
   return {
-    calendar: deps.calendar.name,
-    prewarmDeployed: machines.prewarm !== null,
+    calendar: plan.calendar,
+    plannedAt: plan.plannedAt,
+    plannedUntil: plan.plannedUntil,
+    prewarmDeployed,
     hours,
-    releases: plannedReleases(calendar, endpoints, {
-      nowMs: deps.now(),
+    releases: plannedReleases(plan, await summarizeEndpoints(deps.endpoints), {
+      nowMs,
       hours,
-      prewarmDeployed: machines.prewarm !== null,
+      prewarmDeployed,
     }),
   };
 }

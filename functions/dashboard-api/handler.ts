@@ -11,11 +11,13 @@
  *   token from the URL (`?token=` or the hosted UI's `#access_token=`/`#id_token=` fragment).
  * - The built page in `DASHBOARD_ASSETS_DIR` (default: `dashboard-assets/` beside the bundle);
  *   the CDK bundling runs `node --import tsx dashboard/build.ts --out <bundle>/dashboard-assets`.
- * - Optional `DASHBOARD_CALENDAR_FILE`: a .yaml/.json release calendar bundled with the function.
+ * - Optional `RELEASE_PLAN_URL` (`s3://BUCKET/KEY`): the release plan calendar-sync publishes,
+ *   which the releases panel and chart markers show. The dashboard does not parse calendars.
  * - IAM: sagemaker:ListEndpoints/DescribeEndpoint/DescribeEndpointConfig,
  *   application-autoscaling:DescribeScalableTargets/DescribeScalingActivities,
  *   cloudwatch:GetMetricData, states:ListStateMachines/ListExecutions/DescribeExecution/
- *   GetExecutionHistory/StartExecution/StopExecution on the warmgate machines.
+ *   GetExecutionHistory/StartExecution/StopExecution on the warmgate machines, s3:GetObject on
+ *   the release plan.
  */
 import { fileURLToPath } from 'node:url';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
@@ -25,9 +27,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
+import { S3ReleasePlan } from '../adapters/s3-release-plan.js';
 import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, modeVars, readConfig } from '../shared/runtime-config.js';
+import { lambdaS3Objects } from '../shared/s3-objects-deps.js';
 import { ScalingActivityHistory } from './capacity-history.js';
 import {
   type ApiRequest,
@@ -39,7 +43,6 @@ import { SageMakerEndpointCatalog } from './endpoint-summary.js';
 import { ExecutionTracker } from './execution-tracker.js';
 import { CloudWatchLatencySource } from './latency-metrics.js';
 import { type PageAssets, readPageAssets } from './page-assets.js';
-import { calendarFile } from './release-readiness.js';
 
 export interface DashboardHandlerDeps extends Omit<DashboardApiDeps, 'assets'> {
   /** Reads the built page once, at the first request. */
@@ -96,7 +99,10 @@ export function makeHandler(deps: DashboardHandlerDeps) {
 const dashboardVars = {
   ...modeVars,
   DASHBOARD_ASSETS_DIR: z.string().min(1).optional(),
-  DASHBOARD_CALENDAR_FILE: z.string().min(1).optional(),
+  RELEASE_PLAN_URL: z
+    .string()
+    .regex(/^s3:\/\//, 'must be s3://BUCKET/KEY')
+    .optional(),
   /** The endpoint-name prefix the stack's permissions are scoped to; empty lists every endpoint. */
   ENDPOINT_PREFIX: z.string().default(''),
 };
@@ -118,7 +124,9 @@ export function defaultDeps(): DashboardHandlerDeps {
     capacityHistory: new ScalingActivityHistory(scalingClient),
     latency: new CloudWatchLatencySource(new CloudWatchClient(clientConfig())),
     latencyPeriodSeconds: 60,
-    calendar: config.DASHBOARD_CALENDAR_FILE ? calendarFile(config.DASHBOARD_CALENDAR_FILE) : undefined,
+    calendar: config.RELEASE_PLAN_URL
+      ? new S3ReleasePlan(lambdaS3Objects(), config.RELEASE_PLAN_URL)
+      : undefined,
     assets: () => readPageAssets(assetsDir),
     authorize: hasVerifiedClaims,
     now: Date.now,

@@ -3,7 +3,7 @@ import type { Floor } from '../../../core/floor.js';
 import type { EndpointName } from '../../../core/names.js';
 import type { PrescaleAction } from '../../../core/prescale-planner.js';
 import type { EndpointSummary } from '../../../functions/dashboard-api/api-contract.js';
-import { releaseReadiness } from '../../../functions/dashboard-api/release-readiness.js';
+import { releaseReadiness } from '../../../functions/dashboard-api/planned-releases.js';
 
 const MIN = 60_000;
 const release = Date.parse('2026-06-01T00:00:00Z');

@@ -162,6 +162,34 @@ describe('warmgate CDK app', () => {
     expect(pass?.s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': service } });
   });
 
+  it('lets calendar-sync write the release plan and the dashboard read it, that object and nothing else', () => {
+    const s3 = policies(template).flatMap((p) =>
+      p.statements
+        .filter((s) => list(s.Action).some((a) => a.startsWith('s3:')))
+        .map((s) => ({
+          policy: p.id,
+          actions: list(s.Action),
+          resources: list(s.Resource).map((r) => flattenCfnReference(r)),
+        })),
+    );
+    const plan = s3.filter((s) => s.resources.some((r) => r.endsWith('/warmgate/release-plan.json')));
+    expect(plan.map((s) => [s.policy.replace(/[0-9A-F]{8}$/, ''), s.actions, s.resources.length])).toEqual([
+      ['CalendarSyncRoleDefaultPolicy', ['s3:PutObject'], 1],
+      ['DashboardApiRoleDefaultPolicy', ['s3:GetObject'], 1],
+    ]);
+    const urls = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map(
+        (r) =>
+          (r.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables,
+      )
+      .filter((vars) => vars.RELEASE_PLAN_URL !== undefined)
+      .map((vars) => flattenCfnReference(vars.RELEASE_PLAN_URL));
+    expect(urls).toHaveLength(2);
+    expect(new Set(urls).size).toBe(1);
+    expect(urls[0]).toMatch(/^s3:\/\/.+\/warmgate\/release-plan\.json$/);
+  });
+
   it('scopes every SageMaker permission to endpoints, configs and models with the configured prefix', () => {
     const scoped = (t: SynthesizedTemplate) =>
       policies(t)

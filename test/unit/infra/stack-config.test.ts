@@ -44,6 +44,13 @@ describe('readStackConfig', () => {
     expect(() => configOf({ 'warmgate:endpointPrefix': '' })).toThrow(/warmgate:endpointPrefix/);
   });
 
+  it('refuses a calendar or warmup key under warmgate/, where calendar-sync writes its plan', () => {
+    expect(() => configOf({ 'warmgate:calendarKey': 'warmgate/release-plan.json' })).toThrow(
+      /warmgate:calendarKey: must not be under warmgate\//,
+    );
+    expect(() => configOf({ 'warmgate:warmupKey': 'warmgate/warmup.json' })).toThrow(/warmgate:warmupKey/);
+  });
+
   it('refuses a calendar key in a format calendar-sync cannot read', () => {
     expect(() => configOf({ 'warmgate:calendarKey': 'calendar.txt' })).toThrow(/warmgate:calendarKey/);
   });
