@@ -111,7 +111,12 @@ export interface RolloutRun {
 export async function runRollout(
   bench: RolloutBench,
   request: Record<string, unknown>,
-  options: { pollMs?: number; timeoutMs?: number } = {},
+  options: {
+    pollMs?: number;
+    timeoutMs?: number;
+    /** The verify step's smoke requests; the bench's warmup shapes unless given. */
+    smokeShapes?: readonly unknown[];
+  } = {},
 ): Promise<RolloutRun> {
   const pollMs = options.pollMs ?? 10;
   const startedAt = Date.now();
@@ -119,7 +124,7 @@ export async function runRollout(
   const out = await bench.sfn.send(
     new StartExecutionCommand({
       stateMachineArn: bench.stack.controlPlane.stateMachineArns.rollout,
-      input: JSON.stringify({ request, smokeShapes: bench.shapes }),
+      input: JSON.stringify({ request, smokeShapes: options.smokeShapes ?? bench.shapes }),
     }),
   );
   const executionArn = out.executionArn ?? '';
