@@ -113,15 +113,21 @@ const releaseLock: StepDefinition = {
 const createOrUpdate: StepDefinition = {
   name: 'create-or-update',
   timeout: Duration.seconds(60),
-  environment: ({ executionRole, config }) => ({
-    EXECUTION_ROLE_ARN: executionRole.roleArn,
-    ROLLBACK_ALARMS: config.rollbackAlarms.join(','),
+  environment: (resources) => ({
+    EXECUTION_ROLE_ARN: resources.executionRole.roleArn,
+    ROLLBACK_ALARMS: resources.config.rollbackAlarms.join(','),
+    ...lockTable(resources),
   }),
-  grant: (role, { scope, executionRole }) => {
+  grant: (role, { scope, executionRole, tables }) => {
     allowDescribeEndpoint(role, scope);
     allowDeploy(role, scope, executionRole);
     allowReadScaling(role, { scheduledActions: true });
     allowDeregisterScaling(role, scope);
+    allow(role, {
+      actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+      resources: [tables.locks.tableArn],
+      why: "Saves the scaling an instance-type change removes on this execution's own lock item before deregistering it, and reads it back on a retry.",
+    });
   },
 };
 
@@ -166,11 +172,19 @@ const ensureFloor: StepDefinition = {
 const rollback: StepDefinition = {
   name: 'rollback',
   timeout: Duration.seconds(60),
-  environment: ({ config }) => ({ ROLLBACK_ALARMS: config.rollbackAlarms.join(',') }),
-  grant: (role, { scope }) => {
+  environment: (resources) => ({
+    ROLLBACK_ALARMS: resources.config.rollbackAlarms.join(','),
+    ...lockTable(resources),
+  }),
+  grant: (role, { scope, tables }) => {
     allowDescribeEndpoint(role, scope);
     allowRevert(role, scope);
     allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
+    allow(role, {
+      actions: ['dynamodb:GetItem'],
+      resources: [tables.locks.tableArn],
+      why: 'Reads the scaling a failed deploy step saved before removing it, to put it back.',
+    });
   },
 };
 

@@ -3,7 +3,8 @@ import { findVariant } from '../endpoint-state.js';
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { ConflictError } from '../errors.js';
 import type { BlueGreenDeployment, EndpointHost } from '../ports/endpoint-host.js';
-import type { ScalingLimits, ScheduledAction, VariantScaling } from '../ports/scaling.js';
+import type { RemovedScaling, RemovedScalingStore } from '../ports/removed-scaling-store.js';
+import type { VariantScaling } from '../ports/scaling.js';
 import { rolloutResources } from '../resource-names.js';
 import type { DeploymentStrategy } from '../rollout-request.js';
 import { parseOrThrow } from '../validation.js';
@@ -25,15 +26,14 @@ export interface DeploymentRecord {
   /** When this step started the change (ISO 8601), for TimeToInService. */
   readonly startedAt: string;
   /** Scaling removed because the instance type changes; ensure-floor puts it back. */
-  readonly removedScaling?: {
-    readonly limits: ScalingLimits;
-    readonly scheduledActions: readonly ScheduledAction[];
-  };
+  readonly removedScaling?: RemovedScaling;
 }
 
 export interface DeployDependencies {
   readonly host: EndpointHost;
   readonly scaling: VariantScaling;
+  /** Survives a crash between removing scaling for an instance-type change and returning it. */
+  readonly removedScaling: RemovedScalingStore;
   readonly executionRoleArn: string;
   /** CloudWatch alarms that make SageMaker roll a blue/green update back on its own. */
   readonly rollbackAlarms: readonly string[];
@@ -84,7 +84,14 @@ export async function deployRollout(
     return { action: 'created', ...record };
   }
   if (current.pendingConfigName === endpointConfig.name) {
-    return { action: 'updated', ...record, previousConfigName: current.configName };
+    // A retry after the update started: what the first attempt removed is only in the store.
+    const removedScaling = await deps.removedScaling.load(request.endpoint, plan.executionId);
+    return {
+      action: 'updated',
+      ...record,
+      previousConfigName: current.configName,
+      ...(removedScaling ? { removedScaling } : {}),
+    };
   }
   if (current.configName === endpointConfig.name && current.status === 'Creating') {
     return { action: 'created', ...record };
@@ -122,7 +129,8 @@ export async function deployRollout(
 
 /**
  * SageMaker refuses an update that changes the instance type of an autoscaled variant, and
- * deregistering the target deletes its scheduled actions; both are saved for ensure-floor.
+ * deregistering the target deletes its scheduled actions; both are saved (durably, before the
+ * deregistration) for ensure-floor. A retry that finds no target reads back what was saved.
  */
 async function removeScalingForTypeChange(
   deps: DeployDependencies,
@@ -134,10 +142,11 @@ async function removeScalingForTypeChange(
   const liveType = live?.variants.find((v) => v.name === plan.request.variant)?.instanceType;
   if (liveType === undefined || liveType === plan.request.instanceType) return undefined;
   const limits = await deps.scaling.describe(target);
-  if (!limits) return undefined;
-  const scheduledActions = await deps.scaling.scheduledActions(target);
+  if (!limits) return deps.removedScaling.load(plan.request.endpoint, plan.executionId);
+  const removed: RemovedScaling = { limits, scheduledActions: await deps.scaling.scheduledActions(target) };
+  await deps.removedScaling.save(plan.request.endpoint, plan.executionId, removed);
   await deps.scaling.deregister(target);
-  return { limits, scheduledActions };
+  return removed;
 }
 
 /** The rollout strategy in SageMaker's DeploymentConfig vocabulary. */
@@ -189,6 +198,20 @@ const scheduledActionSchema = z.object({
   maxCapacity: z.number().optional(),
 });
 
+const removedScalingSchema = z.object({
+  limits: z.object({ minCapacity: z.number(), maxCapacity: z.number() }),
+  scheduledActions: z.array(scheduledActionSchema),
+});
+
+/**
+ * Re-reads saved scaling (see {@link RemovedScalingStore}).
+ *
+ * @throws ValidationError naming the bad field under `removedScaling.`.
+ */
+export function readRemovedScaling(value: unknown): RemovedScaling {
+  return parseOrThrow(removedScalingSchema, value, 'removedScaling') as RemovedScaling;
+}
+
 const deploymentRecordSchema = z.object({
   action: z.enum(['created', 'updated', 'unchanged']),
   modelName: z.string().min(1),
@@ -196,12 +219,7 @@ const deploymentRecordSchema = z.object({
   previousConfigName: z.string().min(1).optional(),
   initialInstanceCount: z.number().int().min(1),
   startedAt: z.string().min(1),
-  removedScaling: z
-    .object({
-      limits: z.object({ minCapacity: z.number(), maxCapacity: z.number() }),
-      scheduledActions: z.array(scheduledActionSchema),
-    })
-    .optional(),
+  removedScaling: removedScalingSchema.optional(),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { EndpointBusyError } from '../errors.js';
 import type { EndpointHost } from '../ports/endpoint-host.js';
+import type { RemovedScalingStore } from '../ports/removed-scaling-store.js';
 import type { VariantScaling } from '../ports/scaling.js';
 import { blueGreen, type DeploymentRecord } from './deploy-rollout.js';
 import { restoreRemovedScaling } from './removed-scaling.js';
@@ -25,12 +26,17 @@ export type RollbackOutcome =
  *   no new update then, and its own blue/green logic keeps the old fleet serving meanwhile.
  */
 export async function rollbackRollout(
-  deps: { host: EndpointHost; scaling: VariantScaling; rollbackAlarms: readonly string[] },
+  deps: {
+    host: EndpointHost;
+    scaling: VariantScaling;
+    removedScaling: RemovedScalingStore;
+    rollbackAlarms: readonly string[];
+  },
   plan: RolloutPlan,
   deployment: DeploymentRecord | undefined,
 ): Promise<RollbackOutcome> {
   const { endpoint } = plan.request;
-  if (!deployment) return { action: 'none', reason: 'the rollout failed before it changed the endpoint' };
+  if (!deployment) return restoreScalingOfFailedDeploy(deps, plan);
   if (deployment.action === 'unchanged')
     return { action: 'none', reason: 'the endpoint already ran this config' };
 
@@ -72,4 +78,29 @@ export async function rollbackRollout(
   }
   if (deployment.removedScaling) await restoreRemovedScaling(deps.scaling, plan, deployment.removedScaling);
   return { action: 'already-on-previous', config: state.configName };
+}
+
+/**
+ * The deploy step never returned, yet it may have removed scaling for an instance-type change and
+ * then failed for good: what it saved first is put back once the endpoint has settled.
+ */
+async function restoreScalingOfFailedDeploy(
+  deps: { host: EndpointHost; scaling: VariantScaling; removedScaling: RemovedScalingStore },
+  plan: RolloutPlan,
+): Promise<RollbackOutcome> {
+  const { endpoint } = plan.request;
+  const removed = await deps.removedScaling.load(endpoint, plan.executionId);
+  const state = removed ? await deps.host.describeEndpoint(endpoint) : undefined;
+  if (!removed || !state)
+    return { action: 'none', reason: 'the rollout failed before it changed the endpoint' };
+  if (endpointVerdict(state).kind === 'busy' || state.pendingDeployment) {
+    throw new EndpointBusyError(
+      `endpoint ${endpoint} is ${state.status}; scaling is restored once it settles`,
+    );
+  }
+  await restoreRemovedScaling(deps.scaling, plan, removed);
+  return {
+    action: 'none',
+    reason: 'the rollout failed before it changed the endpoint; the scaling it had removed is restored',
+  };
 }

@@ -1,4 +1,5 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   type DeployDependencies,
@@ -7,9 +8,10 @@ import {
 } from '../../core/rollout/deploy-rollout.js';
 import { readPlan } from '../../core/rollout/rollout-plan.js';
 import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
+import { DynamoDbRemovedScaling } from '../adapters/dynamodb-removed-scaling.js';
 import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
-import { clientConfig, deployVars, readConfig } from '../shared/runtime-config.js';
+import { clientConfig, deployVars, lockVars, readConfig } from '../shared/runtime-config.js';
 
 export interface CreateOrUpdateDeps extends DeployDependencies {
   readonly now: () => Date;
@@ -25,10 +27,11 @@ export function makeHandler(deps: CreateOrUpdateDeps) {
 }
 
 export function defaultDeps(): CreateOrUpdateDeps {
-  const config = readConfig(deployVars);
+  const config = readConfig({ ...deployVars, ...lockVars });
   return {
     host: new SageMakerEndpointHost(new SageMakerClient(clientConfig())),
     scaling: new ApplicationAutoScalingVariantScaling(new ApplicationAutoScalingClient(clientConfig())),
+    removedScaling: new DynamoDbRemovedScaling(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
     executionRoleArn: config.EXECUTION_ROLE_ARN,
     rollbackAlarms: config.ROLLBACK_ALARMS,
     now: () => new Date(),

@@ -10,6 +10,7 @@ import { CONTROL_PLANE_TABLES } from '../../functions/adapters/control-plane-tab
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log.js';
 import { DynamoDbCapacityHolds } from '../../functions/adapters/dynamodb-capacity-holds.js';
 import { DynamoDbEndpointLock } from '../../functions/adapters/dynamodb-endpoint-lock.js';
+import { DynamoDbRemovedScaling } from '../../functions/adapters/dynamodb-removed-scaling.js';
 import { SageMakerEndpointHost } from '../../functions/adapters/sagemaker-endpoint-host.js';
 import { SageMakerRuntimeInvoker } from '../../functions/adapters/sagemaker-runtime-invoker.js';
 import {
@@ -105,6 +106,7 @@ export async function installControlPlane(
   const host = new SageMakerEndpointHost(clients.sagemaker);
   const scaling = new ApplicationAutoScalingVariantScaling(clients.scaling);
   const lock = new DynamoDbEndpointLock(clients.dynamodb, CONTROL_PLANE_TABLES.locks.name);
+  const removedScaling = new DynamoDbRemovedScaling(clients.dynamodb, CONTROL_PLANE_TABLES.locks.name);
   const holds = new DynamoDbCapacityHolds(clients.dynamodb, CONTROL_PLANE_TABLES.holds.name);
   const poll = options.pollSeconds ?? { initial: 1, max: 2 };
 
@@ -181,6 +183,7 @@ export async function installControlPlane(
       handler: createOrUpdate.makeHandler({
         host,
         scaling,
+        removedScaling,
         executionRoleArn: EXECUTION_ROLE_ARN(accountId),
         rollbackAlarms: [],
         now,
@@ -204,7 +207,7 @@ export async function installControlPlane(
     },
     'warmgate-rollback': {
       substitution: 'RollbackFunctionArn',
-      handler: rollback.makeHandler({ host, scaling, rollbackAlarms: [] }),
+      handler: rollback.makeHandler({ host, scaling, removedScaling, rollbackAlarms: [] }),
     },
     'warmgate-record': {
       substitution: 'RecordFunctionArn',

@@ -3,8 +3,9 @@ import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-s
 import dynalite from 'dynalite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LockBusyError } from '../../../core/errors.js';
+import { ConflictError, LockBusyError } from '../../../core/errors.js';
 import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
+import { DynamoDbRemovedScaling } from '../../../functions/adapters/dynamodb-removed-scaling.js';
 
 // The real DynamoDB implementation (dynalite), in-process: the property exercises its conditional
 // writes, which are what make the lock a lock.
@@ -106,5 +107,33 @@ describe('endpoint lock', () => {
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(LockBusyError);
+  });
+
+  it('keeps scaling a rollout removed on its own lock item, for that owner only, until the lock is released', async () => {
+    const store = new DynamoDbRemovedScaling(client, 'locks');
+    const removed = {
+      limits: { minCapacity: 3, maxCapacity: 6 },
+      scheduledActions: [{ name: 'wg-window', schedule: 'at(2026-12-01T00:00:00)', minCapacity: 4 }],
+    };
+    const now = new Date();
+    // Nobody holds the lock: nothing may be saved under it.
+    await expect(store.save('saved-scaling', 'exec-a', removed)).rejects.toBeInstanceOf(ConflictError);
+
+    await lock.acquire({
+      endpoint: 'saved-scaling',
+      owner: 'exec-a',
+      purpose: 'rollout',
+      now,
+      leaseSeconds: 600,
+    });
+    await store.save('saved-scaling', 'exec-a', removed);
+    expect(await store.load('saved-scaling', 'exec-a')).toEqual(removed);
+    expect(await store.load('saved-scaling', 'exec-b')).toBeUndefined();
+    await expect(store.save('saved-scaling', 'exec-b', removed)).rejects.toBeInstanceOf(ConflictError);
+    // The lock item still works as a lock with the extra attribute on it.
+    expect((await lock.holder('saved-scaling'))?.owner).toBe('exec-a');
+
+    expect(await lock.release('saved-scaling', 'exec-a')).toBe(true);
+    expect(await store.load('saved-scaling', 'exec-a')).toBeUndefined();
   });
 });

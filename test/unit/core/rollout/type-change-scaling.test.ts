@@ -3,6 +3,7 @@ import type { EndpointState } from '../../../../core/endpoint-state.js';
 import { EndpointBusyError, ServiceError } from '../../../../core/errors.js';
 import type { EndpointConfigName, EndpointName, VariantName } from '../../../../core/names.js';
 import type { EndpointConfigView, EndpointHost } from '../../../../core/ports/endpoint-host.js';
+import type { RemovedScaling, RemovedScalingStore } from '../../../../core/ports/removed-scaling-store.js';
 import type { ScalingLimits, ScheduledAction, VariantScaling } from '../../../../core/ports/scaling.js';
 import { deployRollout } from '../../../../core/rollout/deploy-rollout.js';
 import { rollbackRollout } from '../../../../core/rollout/rollback-rollout.js';
@@ -32,6 +33,19 @@ class Scaling implements VariantScaling {
     return 'policy';
   }
 }
+
+class Store implements RemovedScalingStore {
+  saved = new Map<string, RemovedScaling>();
+  async save(endpoint: string, owner: string, removed: RemovedScaling) {
+    this.saved.set(`${endpoint}|${owner}`, structuredClone(removed));
+  }
+  async load(endpoint: string, owner: string) {
+    return this.saved.get(`${endpoint}|${owner}`);
+  }
+}
+
+/** Stands in for the Lambda dying right after a call it made went through. */
+class Crash extends Error {}
 
 class Host implements EndpointHost {
   state: EndpointState;
@@ -88,9 +102,10 @@ const plan = planRollout(
   },
   'aws',
 );
-const deps = (host: Host, scaling: Scaling) => ({
+const deps = (host: Host, scaling: Scaling, removedScaling: Store = new Store()) => ({
   host,
   scaling,
+  removedScaling,
   executionRoleArn: 'arn:aws:iam::123456789012:role/x',
   rollbackAlarms: [],
 });
@@ -123,6 +138,63 @@ describe('instance-type change', () => {
     host.state = { ...host.state, configName: 'manga-recs-c-old' as EndpointConfigName };
     await expect(rollbackRollout(deps(host, scaling), plan, deployment)).resolves.toMatchObject({
       action: 'already-on-previous',
+    });
+    expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
+    expect(scaling.actions.map((a) => a.name)).toEqual(['wg-window']);
+  });
+
+  it('keeps what it removed when the step crashes right after deregistering, so the retry returns it', async () => {
+    const host = new Host('manga-recs-c-old');
+    const scaling = new Scaling();
+    const store = new Store();
+    const deregister = scaling.deregister.bind(scaling);
+    scaling.deregister = async () => {
+      await deregister();
+      throw new Crash('the Lambda died after DeregisterScalableTarget');
+    };
+    await expect(deployRollout(deps(host, scaling, store), plan, new Date())).rejects.toBeInstanceOf(Crash);
+    expect(scaling.limits).toBeUndefined();
+
+    scaling.deregister = deregister;
+    const retried = await deployRollout(deps(host, scaling, store), plan, new Date());
+    expect(retried.action).toBe('updated');
+    expect(retried.removedScaling).toEqual({
+      limits: { minCapacity: 3, maxCapacity: 6 },
+      scheduledActions: [{ name: 'wg-window', schedule: 'at(2026-12-01T00:00:00)', minCapacity: 4 }],
+    });
+  });
+
+  it('returns what it removed when the retry finds the update already deploying', async () => {
+    const host = new Host('manga-recs-c-old');
+    const scaling = new Scaling();
+    const store = new Store();
+    const first = await deployRollout(deps(host, scaling, store), plan, new Date());
+    // The first attempt started the update, then died before returning its record.
+    host.state = {
+      ...host.state,
+      status: 'Updating',
+      pendingConfigName: first.configName as EndpointConfigName,
+    };
+    const retried = await deployRollout(deps(host, scaling, store), plan, new Date());
+    expect(retried).toMatchObject({ action: 'updated', previousConfigName: 'manga-recs-c-old' });
+    expect(retried.removedScaling?.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
+  });
+
+  it('restores removed scaling in rollback even when the deploy step never returned a record', async () => {
+    const host = new Host('manga-recs-c-old');
+    const scaling = new Scaling();
+    const store = new Store();
+    host.failUpdate = true;
+    const deregister = scaling.deregister.bind(scaling);
+    scaling.deregister = async () => {
+      await deregister();
+      throw new Crash('the Lambda died after DeregisterScalableTarget');
+    };
+    await expect(deployRollout(deps(host, scaling, store), plan, new Date())).rejects.toBeInstanceOf(Crash);
+    const outcome = await rollbackRollout(deps(host, scaling, store), plan, undefined);
+    expect(outcome).toMatchObject({
+      action: 'none',
+      reason: expect.stringMatching(/scaling it had removed is restored/),
     });
     expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
     expect(scaling.actions.map((a) => a.name)).toEqual(['wg-window']);
