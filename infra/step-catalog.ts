@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { ControlPlaneTables } from './control-plane-tables.js';
 import {
@@ -12,6 +12,7 @@ import {
 import type { EndpointScope } from './endpoint-scope.js';
 import { allow } from './least-privilege.js';
 import type { StackConfig } from './stack-config.js';
+import { STATE_MACHINE_NAMES } from './state-machine-names.js';
 
 /** What a step's environment and permissions are made from. */
 export interface StepResources {
@@ -90,12 +91,27 @@ const acquireLock: StepDefinition = {
   name: 'acquire-lock',
   timeout: STEP_TIMEOUT,
   environment: lockTable,
-  grant: (role, { tables }) =>
+  grant: (role, { tables }) => {
     allow(role, {
-      actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resources: [tables.locks.tableArn],
-      why: 'Takes the lease with a conditional PutItem; on a conflict, reads the holder to name it in LockBusyError.',
-    }),
+      why: 'Takes the lease with a conditional PutItem; on a conflict, reads the holder to name it in LockBusyError, and takes over (conditional UpdateItem) from a holder whose execution has ended.',
+    });
+    allow(role, {
+      actions: ['states:DescribeExecution'],
+      resources: Object.values(STATE_MACHINE_NAMES).map((name) =>
+        Stack.of(role).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${name}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+      why: 'Asks whether the execution holding the lock has ended (a stopped execution never releases it).',
+      wildcard:
+        "Executions are named at start; the ARN pattern covers only warmgate's two state machines, by their fixed names (a reference to the machines themselves would be circular: they reference this function).",
+    });
+  },
 };
 
 const releaseLock: StepDefinition = {

@@ -10,6 +10,7 @@ import { ModelExecutionRole } from './model-execution-role.js';
 import { OperatorDashboard } from './operator-dashboard.js';
 import { ReleaseCalendar } from './release-calendar.js';
 import type { StackConfig } from './stack-config.js';
+import { STATE_MACHINE_NAMES } from './state-machine-names.js';
 import {
   functionArnPlaceholder,
   PREWARM_STEPS,
@@ -19,8 +20,7 @@ import {
 } from './step-catalog.js';
 import { WarmgateLambda } from './warmgate-lambda.js';
 
-/** The names the CLI and the dashboard find the machines by (`warmgate-<kind>`). */
-export const STATE_MACHINE_NAMES = { rollout: 'warmgate-rollout', prewarm: 'warmgate-prewarm' } as const;
+export { STATE_MACHINE_NAMES } from './state-machine-names.js';
 
 export interface WarmgateStackProps extends StackProps {
   readonly config: StackConfig;

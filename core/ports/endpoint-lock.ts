@@ -22,6 +22,13 @@ export interface EndpointLock {
     now: Date;
     leaseSeconds: number;
   }): Promise<LockLease>;
+  /**
+   * Moves the lock from `from` (an execution that has ended) to `owner`, keeping anything `from`
+   * saved on it (see RemovedScalingStore), whatever its lease says.
+   *
+   * @throws LockBusyError naming the holder when `from` no longer holds it.
+   */
+  takeOver(request: Parameters<EndpointLock['acquire']>[0] & { from: string }): Promise<LockLease>;
   /** Releases the lock if `owner` holds it; false when it was not held by `owner`. */
   release(endpoint: string, owner: string): Promise<boolean>;
   /** The current lease, expired or not, or undefined when none is recorded. */

@@ -103,9 +103,14 @@ export async function deployRollout(
         (current.status === 'Failed' ? ' (delete the failed endpoint, then roll out again)' : ''),
     );
   }
-  if (current.configName === endpointConfig.name) return { action: 'unchanged', ...record };
+  // Saved by an earlier attempt of this execution, or by a stopped execution whose lock this one
+  // took over (core/acquire-endpoint-lock.ts): either way it is ensure-floor's to put back.
+  const saved = await deps.removedScaling.load(request.endpoint, plan.executionId);
+  if (current.configName === endpointConfig.name) {
+    return { action: 'unchanged', ...record, ...(saved ? { removedScaling: saved } : {}) };
+  }
 
-  const removedScaling = await removeScalingForTypeChange(deps, plan, current.configName);
+  const removedScaling = (await removeScalingForTypeChange(deps, plan, current.configName)) ?? saved;
   try {
     await deps.host.updateEndpoint(request.endpoint, endpointConfig.name, {
       deployment: blueGreen(request.strategy, deps.rollbackAlarms),
@@ -130,7 +135,7 @@ export async function deployRollout(
 /**
  * SageMaker refuses an update that changes the instance type of an autoscaled variant, and
  * deregistering the target deletes its scheduled actions; both are saved (durably, before the
- * deregistration) for ensure-floor. A retry that finds no target reads back what was saved.
+ * deregistration) for ensure-floor. A retry that finds no target gets what was saved instead.
  */
 async function removeScalingForTypeChange(
   deps: DeployDependencies,
@@ -142,7 +147,7 @@ async function removeScalingForTypeChange(
   const liveType = live?.variants.find((v) => v.name === plan.request.variant)?.instanceType;
   if (liveType === undefined || liveType === plan.request.instanceType) return undefined;
   const limits = await deps.scaling.describe(target);
-  if (!limits) return deps.removedScaling.load(plan.request.endpoint, plan.executionId);
+  if (!limits) return undefined;
   const removed: RemovedScaling = { limits, scheduledActions: await deps.scaling.scheduledActions(target) };
   await deps.removedScaling.save(plan.request.endpoint, plan.executionId, removed);
   await deps.scaling.deregister(target);

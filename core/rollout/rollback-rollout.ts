@@ -37,8 +37,11 @@ export async function rollbackRollout(
 ): Promise<RollbackOutcome> {
   const { endpoint } = plan.request;
   if (!deployment) return restoreScalingOfFailedDeploy(deps, plan);
-  if (deployment.action === 'unchanged')
+  if (deployment.action === 'unchanged') {
+    // Scaling carried over from a stopped rollout whose lock this one took over.
+    if (deployment.removedScaling) await restoreRemovedScaling(deps.scaling, plan, deployment.removedScaling);
     return { action: 'none', reason: 'the endpoint already ran this config' };
+  }
 
   const state = await deps.host.describeEndpoint(endpoint);
   if (!state) return { action: 'none', reason: `endpoint ${endpoint} does not exist` };

@@ -1,14 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
+import { acquireEndpointLock } from '../../core/acquire-endpoint-lock.js';
 import { endpointNameSchema } from '../../core/names.js';
 import type { EndpointLock, LockLease } from '../../core/ports/endpoint-lock.js';
+import type { ExecutionStatus } from '../../core/ports/execution-status.js';
 import { parseOrThrow } from '../../core/validation.js';
 import { DynamoDbEndpointLock } from '../adapters/dynamodb-endpoint-lock.js';
+import { StepFunctionsExecutionStatus } from '../adapters/step-functions-execution-status.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, lockVars, readConfig } from '../shared/runtime-config.js';
 
 export interface AcquireLockDeps {
   readonly lock: EndpointLock;
+  readonly executions: ExecutionStatus;
   readonly now: () => Date;
 }
 
@@ -21,14 +26,15 @@ const acquireEventSchema = z.strictObject({
 
 /**
  * Takes the endpoint's lock for this execution (rollout or pre-warm: one lock, so they never
- * change one endpoint at once). Re-acquiring as the same owner renews the lease, so a retry after
- * a crash is harmless. Throws LockBusyError when another execution holds a live lease; each state
- * machine decides by its Retry how long to wait for it.
+ * change one endpoint at once), or takes it over from an execution that was stopped while holding
+ * it (core/acquire-endpoint-lock.ts). Re-acquiring as the same owner renews the lease, so a retry
+ * after a crash is harmless. Throws LockBusyError when another execution holds a live lease; each
+ * state machine decides by its Retry how long to wait for it.
  */
 export function makeHandler(deps: AcquireLockDeps) {
   return lambdaHandler('acquire-lock', async (event: unknown): Promise<LockLease> => {
     const request = parseOrThrow(acquireEventSchema, event);
-    return deps.lock.acquire({ ...request, now: deps.now() });
+    return acquireEndpointLock(deps, { ...request, now: deps.now() });
   });
 }
 
@@ -36,6 +42,7 @@ export function defaultDeps(): AcquireLockDeps {
   const config = readConfig(lockVars);
   return {
     lock: new DynamoDbEndpointLock(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
+    executions: new StepFunctionsExecutionStatus(new SFNClient(clientConfig())),
     now: () => new Date(),
   };
 }

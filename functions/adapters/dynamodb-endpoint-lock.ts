@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LockBusyError } from '../../core/errors.js';
 import type { EndpointLock, LockLease } from '../../core/ports/endpoint-lock.js';
@@ -22,15 +23,7 @@ export class DynamoDbEndpointLock implements EndpointLock {
   ) {}
 
   async acquire(request: Parameters<EndpointLock['acquire']>[0]): Promise<LockLease> {
-    const nowSeconds = Math.floor(request.now.getTime() / 1000);
-    const expiresSeconds = nowSeconds + request.leaseSeconds;
-    const lease: LockLease = {
-      endpoint: request.endpoint,
-      owner: request.owner,
-      purpose: request.purpose,
-      acquiredAt: request.now.toISOString(),
-      expiresAt: new Date(expiresSeconds * 1000).toISOString(),
-    };
+    const { lease, nowSeconds, expiresSeconds } = leaseFor(request);
     try {
       await this.client.send(
         new PutItemCommand({
@@ -50,15 +43,48 @@ export class DynamoDbEndpointLock implements EndpointLock {
       );
       return lease;
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') {
-        return callAws('DynamoDB PutItem (lock)', () => Promise.reject(error));
-      }
-      const holder = await this.holder(request.endpoint);
-      throw new LockBusyError(
-        `endpoint ${request.endpoint} is locked by ${holder?.owner ?? 'another execution'} (${holder?.purpose ?? 'unknown'}) until ${holder?.expiresAt ?? 'its lease expires'}`,
-        holder?.owner,
-      );
+      return this.#busy(request.endpoint, error, 'PutItem');
     }
+  }
+
+  async takeOver(request: Parameters<EndpointLock['takeOver']>[0]): Promise<LockLease> {
+    const { lease, expiresSeconds } = leaseFor(request);
+    try {
+      // UpdateItem rather than PutItem: what the ended holder saved on the item stays with it.
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { endpointName: { S: request.endpoint } },
+          UpdateExpression:
+            'SET #owner = :owner, purpose = :purpose, acquiredAt = :acquiredAt, expiresAt = :expiresAt, #ttl = :ttl',
+          ConditionExpression: '#owner = :from',
+          ExpressionAttributeNames: { '#owner': 'owner', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':owner': { S: request.owner },
+            ':purpose': { S: request.purpose },
+            ':acquiredAt': { S: lease.acquiredAt },
+            ':expiresAt': { N: String(expiresSeconds) },
+            ':ttl': { N: String(expiresSeconds + 86_400) },
+            ':from': { S: request.from },
+          },
+        }),
+      );
+      return lease;
+    } catch (error) {
+      return this.#busy(request.endpoint, error, 'UpdateItem');
+    }
+  }
+
+  /** A failed conditional write means somebody else holds the lock: name them. */
+  async #busy(endpoint: string, error: unknown, operation: string): Promise<never> {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') {
+      return callAws(`DynamoDB ${operation} (lock)`, () => Promise.reject(error));
+    }
+    const holder = await this.holder(endpoint);
+    throw new LockBusyError(
+      `endpoint ${endpoint} is locked by ${holder?.owner ?? 'another execution'} (${holder?.purpose ?? 'unknown'}) until ${holder?.expiresAt ?? 'its lease expires'}`,
+      holder?.owner,
+    );
   }
 
   async release(endpoint: string, owner: string): Promise<boolean> {
@@ -98,4 +124,17 @@ export class DynamoDbEndpointLock implements EndpointLock {
       expiresAt: new Date(Number(Item.expiresAt?.N ?? 0) * 1000).toISOString(),
     };
   }
+}
+
+function leaseFor(request: Parameters<EndpointLock['acquire']>[0]) {
+  const nowSeconds = Math.floor(request.now.getTime() / 1000);
+  const expiresSeconds = nowSeconds + request.leaseSeconds;
+  const lease: LockLease = {
+    endpoint: request.endpoint,
+    owner: request.owner,
+    purpose: request.purpose,
+    acquiredAt: request.now.toISOString(),
+    expiresAt: new Date(expiresSeconds * 1000).toISOString(),
+  };
+  return { lease, nowSeconds, expiresSeconds };
 }

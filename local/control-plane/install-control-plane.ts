@@ -17,6 +17,7 @@ import {
   SchedulerPrewarmSchedules,
   START_EXECUTION_TARGET,
 } from '../../functions/adapters/scheduler-prewarm-schedules.js';
+import { StepFunctionsExecutionStatus } from '../../functions/adapters/step-functions-execution-status.js';
 import { StepFunctionsPrewarmStarter } from '../../functions/adapters/step-functions-prewarm-starter.js';
 import { realClock } from '../../functions/shared/poll-deps.js';
 import type { RegionClock } from '../clock.js';
@@ -172,7 +173,11 @@ export async function installControlPlane(
     },
     'warmgate-acquire-lock': {
       substitution: 'AcquireLockFunctionArn',
-      handler: acquireLock.makeHandler({ lock, now }),
+      handler: acquireLock.makeHandler({
+        lock,
+        executions: new StepFunctionsExecutionStatus(new SFNClient(localClientConfig(region.url))),
+        now,
+      }),
     },
     'warmgate-release-lock': {
       substitution: 'ReleaseLockFunctionArn',

@@ -136,4 +136,45 @@ describe('endpoint lock', () => {
     expect(await lock.release('saved-scaling', 'exec-a')).toBe(true);
     expect(await store.load('saved-scaling', 'exec-a')).toBeUndefined();
   });
+
+  it('moves the lock from an ended holder to a new owner, with what the holder saved, and only from that holder', async () => {
+    const store = new DynamoDbRemovedScaling(client, 'locks');
+    const removed = { limits: { minCapacity: 2, maxCapacity: 5 }, scheduledActions: [] };
+    const now = new Date();
+    await lock.acquire({
+      endpoint: 'taken-over',
+      owner: 'exec-stopped',
+      purpose: 'rollout',
+      now,
+      leaseSeconds: 3600,
+    });
+    await store.save('taken-over', 'exec-stopped', removed);
+
+    // Only from the holder named: a stale view of who holds it changes nothing.
+    await expect(
+      lock.takeOver({
+        endpoint: 'taken-over',
+        owner: 'exec-new',
+        purpose: 'rollout',
+        now,
+        leaseSeconds: 600,
+        from: 'exec-other',
+      }),
+    ).rejects.toBeInstanceOf(LockBusyError);
+    expect((await lock.holder('taken-over'))?.owner).toBe('exec-stopped');
+
+    const lease = await lock.takeOver({
+      endpoint: 'taken-over',
+      owner: 'exec-new',
+      purpose: 'rollout',
+      now,
+      leaseSeconds: 600,
+      from: 'exec-stopped',
+    });
+    expect(lease.owner).toBe('exec-new');
+    expect((await lock.holder('taken-over'))?.owner).toBe('exec-new');
+    expect(await store.load('taken-over', 'exec-new')).toEqual(removed);
+    expect(await lock.release('taken-over', 'exec-stopped')).toBe(false);
+    expect(await lock.release('taken-over', 'exec-new')).toBe(true);
+  });
 });

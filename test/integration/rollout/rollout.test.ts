@@ -15,6 +15,7 @@ import {
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
@@ -232,6 +233,36 @@ describe('rollout', () => {
     expect(loser?.cause).toMatch(/locked by arn:aws:states:.*execution/);
     // Failing fast: the loser gave up while the winner was still rolling out.
     expect(loser?.stopDate?.getTime()).toBeLessThan(winner?.stopDate?.getTime() ?? 0);
+  });
+
+  it('takes over the lock of a rollout stopped while holding it, instead of waiting out its lease', async () => {
+    const lockHolder = async () =>
+      (
+        await f.dynamodb.send(
+          new GetItemCommand({
+            TableName: CONTROL_PLANE_TABLES.locks.name,
+            Key: { endpointName: { S: 'takeover' } },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.owner?.S;
+    const stopped = await startRollout(f, rolloutRequest('takeover', f.modelV1));
+    // Stop it once it holds the lock and has asked SageMaker for the endpoint.
+    for (let i = 0; ; i++) {
+      const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: stopped }));
+      if (history.events?.some((e) => e.stateExitedEventDetails?.name === 'CreateOrUpdate')) break;
+      if (i > 400) throw new Error('the first rollout never left CreateOrUpdate');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await f.sfn.send(new StopExecutionCommand({ executionArn: stopped, cause: 'operator stopped it' }));
+    // A stopped execution runs no Catch: its lease, hours long for a rollout, is still there.
+    expect(await lockHolder()).toBe(stopped);
+
+    const next = await executionResult(f, await startRollout(f, rolloutRequest('takeover', f.modelV1)));
+    expect({ status: next.status, cause: next.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+    const { lock } = JSON.parse(next.output ?? '{}') as { lock: { tookOverFrom?: string } };
+    expect(lock.tookOverFrom).toBe(stopped);
+    expect(await lockHolder()).toBeUndefined();
   });
 
   it('retries a Lambda that crashed after doing its work, without creating anything twice', async () => {
