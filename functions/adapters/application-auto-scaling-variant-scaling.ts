@@ -1,7 +1,5 @@
 import {
-  type ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
   DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
   PutScheduledActionCommand,
@@ -14,38 +12,22 @@ import type {
   ScheduledAction,
   VariantScaling,
 } from '../../core/ports/scaling.js';
+import {
+  ApplicationAutoScalingVariantReader,
+  DIMENSION,
+  NAMESPACE,
+  variantResourceId,
+} from './application-auto-scaling-variant-reader.js';
 import { callAws } from './aws-errors.js';
-
-const NAMESPACE = 'sagemaker';
-const DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
-
-/** `endpoint/NAME/variant/VARIANT`, Application Auto Scaling's id for a SageMaker variant. */
-export function variantResourceId(target: ScalableVariant): string {
-  return `endpoint/${target.endpoint}/variant/${target.variant}`;
-}
 
 /**
  * {@link VariantScaling} over Application Auto Scaling. Every write of a MinCapacity goes through
  * `assertFloor`, so even a caller bug cannot lower a floor below 2 at this boundary.
  */
-export class ApplicationAutoScalingVariantScaling implements VariantScaling {
-  constructor(private readonly client: ApplicationAutoScalingClient) {}
-
-  async describe(target: ScalableVariant): Promise<ScalingLimits | undefined> {
-    const out = await callAws('DescribeScalableTargets', () =>
-      this.client.send(
-        new DescribeScalableTargetsCommand({
-          ServiceNamespace: NAMESPACE,
-          ResourceIds: [variantResourceId(target)],
-          ScalableDimension: DIMENSION,
-        }),
-      ),
-    );
-    const found = out.ScalableTargets?.[0];
-    if (!found || found.MinCapacity === undefined || found.MaxCapacity === undefined) return undefined;
-    return { minCapacity: found.MinCapacity, maxCapacity: found.MaxCapacity };
-  }
-
+export class ApplicationAutoScalingVariantScaling
+  extends ApplicationAutoScalingVariantReader
+  implements VariantScaling
+{
   async register(target: ScalableVariant, limits: ScalingLimits): Promise<void> {
     const minCapacity = assertFloor(limits.minCapacity, 'minCapacity');
     await callAws('RegisterScalableTarget', () =>

@@ -3,64 +3,24 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DeleteEndpointCommand,
-  DescribeEndpointCommand,
-  type DescribeEndpointCommandOutput,
-  DescribeEndpointConfigCommand,
   type ProductionVariantInstanceType,
-  type SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { type EndpointState, isEndpointStatus } from '../../core/endpoint-state.js';
-import { NotFoundError, ServiceError } from '../../core/errors.js';
-import type { EndpointConfigName, EndpointName, VariantName } from '../../core/names.js';
 import type {
   BlueGreenDeployment,
   EndpointConfigSpec,
-  EndpointConfigView,
   EndpointHost,
   ModelSpec,
 } from '../../core/ports/endpoint-host.js';
 import { callAws } from './aws-errors.js';
+import { SageMakerEndpointReader } from './sagemaker-endpoint-reader.js';
 
 /**
  * {@link EndpointHost} over the SageMaker API (AWS or the local region, chosen by the client's
  * endpoint). "Already exists" on a create is success: names are content-hashed, so an existing
  * resource under the same name is the one this step meant to create.
  */
-export class SageMakerEndpointHost implements EndpointHost {
-  constructor(private readonly client: SageMakerClient) {}
-
-  async describeEndpoint(name: string): Promise<EndpointState | undefined> {
-    try {
-      const out = await callAws('DescribeEndpoint', () =>
-        this.client.send(new DescribeEndpointCommand({ EndpointName: name })),
-      );
-      return toEndpointState(out);
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
-  }
-
-  async describeEndpointConfig(name: string): Promise<EndpointConfigView | undefined> {
-    try {
-      const out = await callAws('DescribeEndpointConfig', () =>
-        this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })),
-      );
-      return {
-        name,
-        variants: (out.ProductionVariants ?? []).map((v) => ({
-          name: v.VariantName ?? '',
-          modelName: v.ModelName ?? '',
-          instanceType: v.InstanceType ?? '',
-        })),
-      };
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
-  }
-
+export class SageMakerEndpointHost extends SageMakerEndpointReader implements EndpointHost {
   async createModel(spec: ModelSpec): Promise<boolean> {
     return createIfAbsent('CreateModel', () =>
       this.client.send(
@@ -163,30 +123,4 @@ async function createIfAbsent(action: string, create: () => Promise<unknown>): P
     if (/already exist/i.test((error as Error).message ?? '')) return false;
     return callAws(action, () => Promise.reject(error));
   }
-}
-
-function toEndpointState(out: DescribeEndpointCommandOutput): EndpointState {
-  const status = out.EndpointStatus;
-  // A status this code does not know cannot be judged safely; fail loudly rather than guess.
-  if (!isEndpointStatus(status)) {
-    throw new ServiceError(`DescribeEndpoint returned an unknown EndpointStatus ${JSON.stringify(status)}`);
-  }
-  const pendingConfig = out.PendingDeploymentSummary?.EndpointConfigName;
-  return {
-    name: (out.EndpointName ?? '') as EndpointName,
-    status,
-    ...(out.FailureReason ? { failureReason: out.FailureReason } : {}),
-    configName: (out.EndpointConfigName ?? '') as EndpointConfigName,
-    variants: (out.ProductionVariants ?? []).map((v) => ({
-      name: (v.VariantName ?? '') as VariantName,
-      currentInstanceCount: v.CurrentInstanceCount,
-      desiredInstanceCount: v.DesiredInstanceCount,
-      deployedImages: (v.DeployedImages ?? []).map((image) => ({
-        specifiedImage: image.SpecifiedImage ?? '',
-        ...(image.ResolvedImage ? { resolvedImage: image.ResolvedImage } : {}),
-      })),
-    })),
-    pendingDeployment: out.PendingDeploymentSummary !== undefined,
-    ...(pendingConfig ? { pendingConfigName: pendingConfig as EndpointConfigName } : {}),
-  };
 }

@@ -2,7 +2,7 @@ import {
   type ApplicationAutoScalingClient,
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { variantResourceId } from '../adapters/application-auto-scaling-variant-scaling.js';
+import { variantResourceId } from '../adapters/application-auto-scaling-variant-reader.js';
 import { callAws } from '../adapters/aws-errors.js';
 import type { CapacityPoint, EndpointSummary } from './api-contract.js';
 

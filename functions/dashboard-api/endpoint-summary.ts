@@ -2,9 +2,10 @@ import { ListEndpointsCommand, type SageMakerClient } from '@aws-sdk/client-sage
 import { capacityVerdict, describeShortfall } from '../../core/capacity-verdict.js';
 import type { EndpointState, VariantState } from '../../core/endpoint-state.js';
 import { MIN_FLOOR } from '../../core/floor.js';
-import type { EndpointHost } from '../../core/ports/endpoint-host.js';
-import type { ScalingLimits, VariantScaling } from '../../core/ports/scaling.js';
+import type { ScalingLimits } from '../../core/ports/scaling.js';
+import type { VariantScalingReader } from '../adapters/application-auto-scaling-variant-reader.js';
 import { callAws } from '../adapters/aws-errors.js';
+import type { EndpointReader } from '../adapters/sagemaker-endpoint-reader.js';
 import type { CapacityReadiness, EndpointSummary, VariantSummary } from './api-contract.js';
 
 /** The names of the endpoints in this account and region. */
@@ -29,8 +30,9 @@ export type InstanceProbe = (endpoint: string, variant: string) => InstanceCount
 
 export interface EndpointSummaryDeps {
   readonly catalog: EndpointCatalog;
-  readonly host: EndpointHost;
-  readonly scaling: VariantScaling;
+  /** Describe calls only: the dashboard reads endpoints, and its role may do nothing else. */
+  readonly host: EndpointReader;
+  readonly scaling: VariantScalingReader;
   readonly instanceProbe?: InstanceProbe | undefined;
 }
 

@@ -26,10 +26,10 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
+import { ApplicationAutoScalingVariantReader } from '../adapters/application-auto-scaling-variant-reader.js';
 import { S3ReleasePlan } from '../adapters/s3-release-plan.js';
-import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
-import { lambdaHandler } from '../shared/lambda-handler.js';
+import { SageMakerEndpointReader } from '../adapters/sagemaker-endpoint-reader.js';
+import { apiHandler } from '../shared/api-handler.js';
 import { clientConfig, modeVars, readConfig } from '../shared/runtime-config.js';
 import { lambdaS3Objects } from '../shared/s3-objects-deps.js';
 import { ScalingActivityHistory } from './capacity-history.js';
@@ -76,7 +76,7 @@ export function makeHandler(deps: DashboardHandlerDeps) {
     const { assets: loadAssets, ...rest } = deps;
     return createDashboardApi({ ...rest, assets: loadAssets ? await loadAssets() : undefined });
   };
-  return lambdaHandler(
+  return apiHandler(
     'dashboard-api',
     async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
       api ??= build().catch((error: unknown) => {
@@ -117,8 +117,8 @@ export function defaultDeps(): DashboardHandlerDeps {
     mode: config.WARMGATE_MODE,
     endpoints: {
       catalog: new SageMakerEndpointCatalog(sagemaker, config.ENDPOINT_PREFIX),
-      host: new SageMakerEndpointHost(sagemaker),
-      scaling: new ApplicationAutoScalingVariantScaling(scalingClient),
+      host: new SageMakerEndpointReader(sagemaker),
+      scaling: new ApplicationAutoScalingVariantReader(scalingClient),
     },
     executions: new ExecutionTracker(new SFNClient(clientConfig())),
     capacityHistory: new ScalingActivityHistory(scalingClient),

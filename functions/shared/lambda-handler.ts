@@ -1,22 +1,20 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { logFailure, logger } from './lambda-logging.js';
 
 /** The part of the Lambda context warmgate's steps use (the local region provides the same). */
 export type StepContext = Pick<Context, 'functionName' | 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
 export type Step<E, R> = (event: E, context: StepContext) => Promise<R>;
 
-const logger = new Logger({ serviceName: 'warmgate' });
-
 /**
- * Wraps one step in the middy stack every warmgate Lambda shares: structured logs with the
- * request id, a cold-start metric and a per-step duration metric (EMF), and one error log line
- * that carries the taxonomy's `name`/`code`. The error itself is rethrown untouched, because
- * Step Functions' Retry/Catch match on its name.
+ * Wraps one step in the middy stack the step Lambdas share: structured logs with the request id,
+ * a cold-start metric and a per-step duration metric (EMF), and one error log line that carries
+ * the taxonomy's `name`/`code`. The error itself is rethrown untouched, because Step Functions'
+ * Retry/Catch match on its name.
  */
 export function lambdaHandler<E, R>(step: string, fn: Step<E, R>) {
   const metrics = new Metrics({ namespace: 'Warmgate', serviceName: 'warmgate' });
@@ -31,15 +29,5 @@ export function lambdaHandler<E, R>(step: string, fn: Step<E, R>) {
   })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use({
-      onError: async (request) => {
-        const error = request.error as (Error & { code?: string; retryable?: boolean }) | null;
-        logger.error(`${step} failed`, {
-          errorName: error?.name,
-          code: error?.code,
-          retryable: error?.retryable,
-          message: error?.message,
-        });
-      },
-    });
+    .use({ onError: async (request) => logFailure(step, request.error) });
 }
