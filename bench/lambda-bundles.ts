@@ -20,14 +20,14 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import {
   CREATE_REQUIRE_BANNER,
   LAMBDA_RUNTIME,
-  lambdaBundling,
+  lambdaBuildOptions,
   REPO_ROOT,
 } from '../infra/lambda-bundling.js';
 import { readTemplate, stagedLambdaBundles, standInEnvironment } from '../infra/synthesized-assets.js';
@@ -107,70 +107,24 @@ function attribution(metafile: Metafile, top = 6): Array<{ source: string; kib: 
     .map(([source, bytes]) => ({ source, kib: round(bytes / KiB) }));
 }
 
-/** The stack's bundling options (infra/lambda-bundling.ts) as esbuild build options. */
-function stackBuildOptions(): BuildOptions {
-  const options = lambdaBundling();
-  const { '--charset': charset, ...rest } = options.esbuildArgs ?? {};
-  // `--alias:FROM=TO` arguments become esbuild's `alias` option, TO resolved from the project root
-  // as the esbuild CLI that CDK runs there would.
-  const alias: Record<string, string> = {};
-  const otherArgs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (key.startsWith('--alias:') && typeof value === 'string')
-      alias[key.slice('--alias:'.length)] = join(REPO_ROOT, value);
-    else otherArgs[key] = value;
-  }
-  if (Object.keys(otherArgs).length > 0) {
-    throw new Error(
-      `translate these esbuild arguments for the what-if builds: ${Object.keys(otherArgs).join(', ')}`,
-    );
-  }
-  return {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: options.target ?? 'node24',
-    minify: options.minify ?? false,
-    ...(options.mainFields ? { mainFields: options.mainFields } : {}),
-    ...(charset === 'utf8' ? { charset: 'utf8' as const } : {}),
-    ...(options.banner ? { banner: { js: options.banner } } : {}),
-    external: options.externalModules ?? [],
-    ...(Object.keys(alias).length > 0 ? { alias } : {}),
-    logLevel: 'silent',
-  };
-}
-
-/** The what-if rewrite: esbuild can drop unused parts of a namespace import, not of the `z` object. */
-const zodNamespaceImport: Plugin = {
-  name: 'zod-namespace-import',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /\/(core|functions)\/.*\.ts$/ }, (args) => {
-      if (relative(REPO_ROOT, args.path).startsWith('node_modules')) return undefined;
-      const source = readFileSync(args.path, 'utf8').replace(
-        /import \{ z \} from 'zod';/g,
-        "import * as z from 'zod';",
-      );
-      return { contents: source, loader: 'ts' };
-    });
-  },
-};
-
 /**
- * The what-if: the SDK's default credential chain (SSO, INI profiles, web identity, IMDS, … with
- * the STS/SSO/sign-in clients they need) replaced by the environment provider alone, which is the
- * one a Lambda function ever uses: the runtime sets AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN.
+ * The what-if: the calendar parsers' libraries (yaml, ical.js) left out of the bundle, replaced by
+ * empty modules. For calendar-sync that is what it would weigh if parsing ran in a Lambda of its
+ * own; the bundle still imports and initialises, it just cannot parse. Other handlers do not
+ * bundle the parsers, so it changes nothing for them.
  */
-const envCredentialsOnly: Plugin = {
-  name: 'env-credentials-only',
+const withoutCalendarParsers: Plugin = {
+  name: 'without-calendar-parsers',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: 'env-credentials-only',
+    pluginBuild.onResolve({ filter: /^(yaml|ical\.js)$/ }, (args) => ({
+      path: args.path,
       namespace: 'what-if',
     }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'what-if' }, () => ({
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'what-if' }, (args) => ({
       contents:
-        "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = (init) => fromEnv(init);",
-      resolveDir: REPO_ROOT,
+        args.path === 'yaml'
+          ? 'export class LineCounter {}; export function parseDocument() { throw new Error("left out"); }'
+          : 'export default {};',
       loader: 'js',
     }));
   },
@@ -179,15 +133,10 @@ const envCredentialsOnly: Plugin = {
 /** Bundles of the same handler with a proposed change applied in memory (nothing is edited). */
 const WHAT_IFS: ReadonlyArray<{ key: string; change: string; plugins: Plugin[] }> = [
   {
-    key: 'zodNamespaceImport',
-    change: "core/ and functions/ write `import * as z from 'zod'` instead of `import { z } from 'zod'`",
-    plugins: [zodNamespaceImport],
-  },
-  {
-    key: 'zodNamespaceImportAndEnvCredentials',
+    key: 'withoutCalendarParsers',
     change:
-      'as above, and the SDK clients get the environment credential provider instead of the default chain',
-    plugins: [zodNamespaceImport, envCredentialsOnly],
+      'yaml and ical.js left out (empty modules): the weight left if calendar parsing ran in a Lambda of its own',
+    plugins: [withoutCalendarParsers],
   },
 ];
 
@@ -212,7 +161,7 @@ function headline(
       'ms',
     )}`,
     'largest / slowest': `${largest} ${largestMeasure.shipped.kib} KiB / ${slowest} ${slowestMeasure.shipped.initMs.median} ms`,
-    'with both what-if changes': `${range(
+    'without the calendar parsers (what-if)': `${range(
       entries.flatMap(([, m]) => (m.best ? [m.best.kib] : [])),
       'KiB',
     )}, ${entries.filter(([, m]) => m.best && m.best.kib <= TARGETS.maxBundleKiB).length} of ${entries.length} within 400 KiB`,
@@ -257,7 +206,7 @@ async function main(): Promise<void> {
       for (const whatIf of WHAT_IFS) {
         const file = join(work, `${step}-${whatIf.key}.mjs`);
         await build({
-          ...stackBuildOptions(),
+          ...lambdaBuildOptions(),
           entryPoints: [join(REPO_ROOT, 'functions', step, 'handler.ts')],
           outfile: file,
           plugins: whatIf.plugins,

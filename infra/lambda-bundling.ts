@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /** The repository root: NodejsFunction's project root, and where `functions/` lives. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -80,5 +82,42 @@ export function lambdaBundling(
             afterBundling,
           },
         }),
+  };
+}
+
+/**
+ * {@link lambdaBundling}'s options as esbuild's own build options, for building a module the way
+ * the stack bundles its Lambdas without synthesising the stack (the bundle benchmark's what-ifs,
+ * the test that the bundled calendar parsers behave as the source does).
+ */
+export function lambdaBuildOptions(): BuildOptions {
+  const options = lambdaBundling();
+  const { '--charset': charset, ...rest } = options.esbuildArgs ?? {};
+  // `--alias:FROM=TO` arguments become esbuild's `alias` option, TO resolved from the project root
+  // as the esbuild CLI that CDK runs there would.
+  const alias: Record<string, string> = {};
+  const otherArgs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key.startsWith('--alias:') && typeof value === 'string')
+      alias[key.slice('--alias:'.length)] = join(REPO_ROOT, value);
+    else otherArgs[key] = value;
+  }
+  if (Object.keys(otherArgs).length > 0) {
+    throw new Error(
+      `translate these esbuild arguments for the what-if builds: ${Object.keys(otherArgs).join(', ')}`,
+    );
+  }
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: options.target ?? 'node24',
+    minify: options.minify ?? false,
+    ...(options.mainFields ? { mainFields: options.mainFields } : {}),
+    ...(charset === 'utf8' ? { charset: 'utf8' as const } : {}),
+    ...(options.banner ? { banner: { js: options.banner } } : {}),
+    external: options.externalModules ?? [],
+    ...(Object.keys(alias).length > 0 ? { alias } : {}),
+    logLevel: 'silent',
   };
 }
