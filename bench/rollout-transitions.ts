@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       counting:
         'GetExecutionHistory of each execution: every *StateEntered event is one billed transition, plus one per Lambda retry (LambdaFunctionScheduled beyond the state entries)',
       stack:
-        'local region defaults: provisioningDelayMs 250, pingIntervalMs 1000, rollout polls 1 s then 2 s',
+        'local region defaults: no provisioning delay, starting instances probed every 10 ms, the poll step looking every 25 ms for up to 10 s, then Wait 1 s then 2 s',
       price: PRICE,
       create,
       update,
