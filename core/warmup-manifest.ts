@@ -7,7 +7,7 @@
  * a new fleet, which is why the schema lives in core: it is shared vocabulary, not container code.
  */
 import * as z from 'zod';
-import { ValidationError } from './errors.js';
+import { parseOrThrow } from './validation.js';
 
 /** When a shape counts as warm: the last `window` latencies all sit within a tolerance of their median. */
 export const ConvergenceSchema = z
@@ -123,17 +123,8 @@ export function convergenceFor(manifest: WarmupManifest, shape: WarmupShape): Co
 /**
  * Parses an already-decoded manifest.
  *
- * @throws {ValidationError} naming every bad field as a dotted path (`shapes.1.concurrency`).
+ * @throws ValidationError naming every bad field as a dotted path (`shapes.1.concurrency`).
  */
 export function parseWarmupManifest(input: unknown): WarmupManifest {
-  const result = WarmupManifestSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      result.error.issues.map((issue) => ({
-        field: issue.path.map(String).join('.') || '(manifest)',
-        message: issue.message,
-      })),
-    );
-  }
-  return result.data;
+  return parseOrThrow(WarmupManifestSchema, input);
 }
