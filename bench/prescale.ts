@@ -26,13 +26,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import {
-  DEFAULT_PLANNER_SETTINGS,
-  type EndpointSettings,
-  expandReleases,
-  type Release,
-} from '../core/calendar/calendar.js';
+import { DEFAULT_PLANNER_SETTINGS, type EndpointSettings, type Release } from '../core/calendar/calendar.js';
 import { parseCalendarDocument } from '../core/calendar/calendar-document.js';
+import { expandReleases } from '../core/calendar/expand-releases.js';
 import { type PrescaleAction, planPrescale } from '../core/prescale-planner.js';
 import { fnv1a64 } from '../core/resource-names.js';
 

@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -10,7 +11,11 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AslStateMachine } from './asl-state-machine.js';
+import { REPO_ROOT } from './lambda-bundling.js';
 import { allow } from './least-privilege.js';
+import { STATE_MACHINE_NAMES } from './state-machine-names.js';
+import { functionArnPlaceholder } from './step-catalog.js';
 import { WarmgateLambda } from './warmgate-lambda.js';
 
 export interface ReleaseCalendarProps {
@@ -24,14 +29,14 @@ export interface ReleaseCalendarProps {
 }
 
 /**
- * Name prefix of the schedules calendar-sync manages (core/prewarm/calendar-sync.ts), so that its
+ * Name prefix of the schedules sync-schedules manages (core/prewarm/calendar-sync.ts), so that its
  * permissions cover its own schedules in the group and nothing else.
  */
 const SCHEDULE_PREFIX = 'wg-';
 const SCHEDULE_GROUP = 'warmgate';
 
 /**
- * Where calendar-sync publishes the plan it scheduled (core/release-plan.ts), in the calendar
+ * Where sync-schedules publishes the plan it scheduled (core/release-plan.ts), in the calendar
  * bucket: the dashboard reads the windows there instead of parsing the calendar itself. Under its
  * own prefix, so it can never be the calendar key, and the calendar rule never fires for it.
  */
@@ -44,17 +49,24 @@ export interface ReleasePlanObject {
 }
 
 /**
- * The scheduled trigger: a release calendar in S3, the calendar-sync Lambda that turns it into one
- * EventBridge Scheduler schedule per release window, the role those schedules run with (it may
- * start the pre-warm machine and nothing else), and the late-capacity alarm.
+ * The scheduled trigger: a release calendar in S3; the `warmgate-calendar-sync` state machine
+ * (state-machines/calendar-sync.asl.json), whose read-calendar Lambda parses the calendar and
+ * whose sync-schedules Lambda turns it into one EventBridge Scheduler schedule per release window;
+ * the role those schedules run with (it may start the pre-warm machine and nothing else); and the
+ * late-capacity alarm.
  *
- * calendar-sync runs when the calendar object changes and once a day (to plan the horizon ahead
- * and start any window that is already due), each time with an empty event, so it reads the
- * calendar from CALENDAR_URL.
+ * Calendar parsing and scheduling are two Lambdas because together they bundled to 566 KiB (the
+ * parsers yaml and ical.js beside three SDK clients), over issue 4's 400 KiB per bundle.
+ *
+ * The machine runs when the calendar object changes and once a day (to plan the horizon ahead and
+ * start any window that is already due), each time with an empty input, so read-calendar reads
+ * the calendar from CALENDAR_URL.
  */
 export class ReleaseCalendar extends Construct {
   readonly bucket: Bucket;
+  readonly read: WarmgateLambda;
   readonly sync: WarmgateLambda;
+  readonly machine: AslStateMachine;
   readonly schedulerRole: Role;
   readonly lateCapacityTopic: Topic;
   readonly releasePlan: ReleasePlanObject;
@@ -105,24 +117,19 @@ export class ReleaseCalendar extends Construct {
       why: 'A schedule fires: start the pre-warm of its release window.',
     });
 
-    const calendarUrl = `s3://${this.bucket.bucketName}/${props.calendarKey}`;
-    this.sync = new WarmgateLambda(this, 'Sync', {
-      name: 'calendar-sync',
-      timeout: Duration.seconds(120),
+    const bundleMetafile = props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile };
+    this.read = new WarmgateLambda(this, 'ReadCalendar', {
+      name: 'read-calendar',
+      timeout: Duration.seconds(30),
       logRetention: props.logRetention,
-      ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
+      ...bundleMetafile,
       environment: {
         WARMGATE_MODE: 'aws',
-        CALENDAR_URL: calendarUrl,
+        CALENDAR_URL: `s3://${this.bucket.bucketName}/${props.calendarKey}`,
         ...(props.warmupKey ? { WARMUP_URL: `s3://${this.bucket.bucketName}/${props.warmupKey}` } : {}),
-        SCHEDULE_GROUP: SCHEDULE_GROUP,
-        PREWARM_STATE_MACHINE_ARN: props.prewarm.stateMachineArn,
-        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
-        RELEASE_PLAN_URL: this.releasePlan.url,
       },
     });
-    const role = this.sync.role;
-    allow(role, {
+    allow(this.read.role, {
       actions: ['s3:GetObject'],
       resources: [
         this.bucket.arnForObjects(props.calendarKey),
@@ -130,6 +137,20 @@ export class ReleaseCalendar extends Construct {
       ],
       why: 'Reads the release calendar (and the warmup manifest beside it).',
     });
+
+    this.sync = new WarmgateLambda(this, 'SyncSchedules', {
+      name: 'sync-schedules',
+      timeout: Duration.seconds(120),
+      logRetention: props.logRetention,
+      ...bundleMetafile,
+      environment: {
+        SCHEDULE_GROUP: SCHEDULE_GROUP,
+        PREWARM_STATE_MACHINE_ARN: props.prewarm.stateMachineArn,
+        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+        RELEASE_PLAN_URL: this.releasePlan.url,
+      },
+    });
+    const role = this.sync.role;
     allow(role, {
       actions: ['s3:PutObject'],
       resources: [this.releasePlan.objectArn],
@@ -176,7 +197,35 @@ export class ReleaseCalendar extends Construct {
       wildcard: 'cloudwatch:GetMetricData has no resource type.',
     });
 
-    const runSync = new LambdaFunction(this.sync.fn, { event: RuleTargetInput.fromObject({}) });
+    this.machine = new AslStateMachine(this, 'Sync', {
+      stateMachineName: STATE_MACHINE_NAMES.calendarSync,
+      definitionFile: join(REPO_ROOT, 'state-machines', 'calendar-sync.asl.json'),
+      tasks: {
+        [functionArnPlaceholder('read-calendar')]: this.read.fn,
+        [functionArnPlaceholder('sync-schedules')]: this.sync.fn,
+      },
+      logRetention: props.logRetention,
+    });
+    const machine = this.machine.stateMachine;
+
+    // One role for both rules, allowed to start this machine and nothing else. The CDK's target
+    // would make one role per rule, each with the same single statement.
+    const triggerRole = new Role(this, 'TriggerRole', {
+      description: 'EventBridge rules: start warmgate-calendar-sync, nothing else',
+      assumedBy: new ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    allow(triggerRole, {
+      actions: ['states:StartExecution'],
+      resources: [machine.stateMachineArn],
+      why: 'The calendar changed, or the daily run is due: start a calendar sync.',
+    });
+    // An empty input: read-calendar reads CALENDAR_URL, the only key the upload rule matches.
+    const runSync = new SfnStateMachine(machine, {
+      input: RuleTargetInput.fromObject({}),
+      role: triggerRole,
+    });
     new Rule(this, 'OnCalendarChange', {
       description: 'Re-plan the pre-warm schedules when the calendar object changes',
       eventPattern: {

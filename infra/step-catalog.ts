@@ -99,7 +99,8 @@ const acquireLock: StepDefinition = {
     });
     allow(role, {
       actions: ['states:DescribeExecution'],
-      resources: Object.values(STATE_MACHINE_NAMES).map((name) =>
+      // Only the machines that take the lock; calendar sync never does.
+      resources: [STATE_MACHINE_NAMES.rollout, STATE_MACHINE_NAMES.prewarm].map((name) =>
         Stack.of(role).formatArn({
           service: 'states',
           resource: 'execution',

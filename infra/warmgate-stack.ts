@@ -89,7 +89,8 @@ export class WarmgateStack extends Stack {
       logRetention: config.logRetentionDays,
       ...(props.bundleMetafile === undefined ? {} : { bundleMetafile: props.bundleMetafile }),
     });
-    this.lambdas.set('calendar-sync', this.calendar.sync);
+    this.lambdas.set('read-calendar', this.calendar.read);
+    this.lambdas.set('sync-schedules', this.calendar.sync);
 
     this.dashboard = new OperatorDashboard(this, 'Dashboard', {
       scope: endpointScope,
@@ -108,6 +109,9 @@ export class WarmgateStack extends Stack {
 
     new CfnOutput(this, 'RolloutStateMachineArn', { value: this.rollout.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PrewarmStateMachineArn', { value: this.prewarm.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'CalendarSyncStateMachineArn', {
+      value: this.calendar.machine.stateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'ModelExecutionRoleArn', { value: this.models.role.roleArn });
     new CfnOutput(this, 'ModelBucketName', { value: this.models.modelBucket.bucketName });
     new CfnOutput(this, 'CalendarUrl', {

@@ -7,8 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { causeMessage } from '../../core/execution-progress.js';
@@ -139,13 +138,20 @@ async function start(options: StartOptions): Promise<number> {
     return code;
   }
 
-  // 4. The calendar: sync it into pre-warm schedules, through Lambda Invoke like the daily rule.
-  const lambda = new LambdaClient(localClientConfig(stack.region.url));
-  const synced = await lambda.send(
-    new InvokeCommand({ FunctionName: 'warmgate-calendar-sync', Payload: '{}' }),
+  // 4. The calendar: sync it into pre-warm schedules through the calendar-sync state machine,
+  // started as the daily rule starts it (with an empty input: the configured calendar).
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stack.controlPlane.stateMachineArns.calendarSync,
+      input: '{}',
+    }),
   );
-  const report = JSON.parse(new TextDecoder().decode(synced.Payload)) as Record<string, unknown>;
-  if (synced.FunctionError) throw new Error(`calendar-sync failed: ${JSON.stringify(report)}`);
+  const synced = await followExecution(sfn, executionArn ?? '', () => undefined, 100);
+  if (synced.status !== 'SUCCEEDED')
+    throw new Error(
+      `calendar sync ${synced.status?.toLowerCase()}: ${synced.error ?? ''} ${causeMessage(synced.cause)}`,
+    );
+  const report = JSON.parse(synced.output ?? '{}') as Record<string, unknown>;
   print(
     `[4/5] calendar loaded (${calendarPath}): One Piece drops at ${new Date(calendar.releaseAtMs).toISOString()} ` +
       `(${calendar.timezone}); pre-warm schedules ${JSON.stringify(report)}`,

@@ -1,29 +1,17 @@
 import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocal } from '../calendar/local-time.js';
-import { calendarFormatOf, parseCalendar } from '../calendar/parse-calendar.js';
-import { planCalendar, releasePlanOf } from '../calendar-plan.js';
-import { ValidationError } from '../errors.js';
-import type {
-  CalendarSource,
-  PrewarmSchedule,
-  PrewarmSchedules,
-  PrewarmStarter,
-} from '../ports/prewarm-schedules.js';
+import type { NormalizedCalendar } from '../calendar/normalized-calendar.js';
+import { planReleases, releasePlanOf } from '../plan-releases.js';
+import type { PrewarmSchedule, PrewarmSchedules, PrewarmStarter } from '../ports/prewarm-schedules.js';
 import type { ReleasePlanStore } from '../ports/release-plan.js';
 import type { MetricsSink } from '../ports/telemetry.js';
 import type { PrescaleAction, ProvisioningHistory } from '../prescale-planner.js';
 import { fnv1a64 } from '../resource-names.js';
 import type { SmokeShape } from '../rollout/rollout-plan.js';
-import { parseWarmupManifest } from '../warmup-manifest.js';
 import { PROVISIONING_TO_WARM_METRIC } from './record-readiness.js';
 
 /** Every schedule calendar-sync owns starts with this; nothing else in the group is touched. */
 export const SCHEDULE_PREFIX = 'wg-';
 const HISTORY_DAYS = 90;
-
-export interface SyncSettings {
-  /** How far ahead to schedule; later releases are picked up by a later daily run. */
-  readonly horizonDays: number;
-}
 
 export interface SyncReport {
   readonly planned: number;
@@ -108,32 +96,32 @@ export async function provisioningHistory(
 }
 
 /**
- * Reads the calendar, plans the pre-scale windows with the measured provisioning history, and
- * makes the schedule group match: creates what is missing, updates what changed, deletes stale
- * `wg-` schedules, and starts at once any window whose raise time has already passed. Running it
- * twice changes no schedule the second time. Once the schedules match, it publishes the plan to
- * `deps.plan` (when given): a failed sync leaves the last plan that was fully scheduled.
+ * Plans the pre-scale windows of a calendar read-calendar has parsed and expanded, with the
+ * measured provisioning history, and makes the schedule group match: creates what is missing,
+ * updates what changed, deletes stale `wg-` schedules, and starts at once any window whose raise
+ * time has already passed. Running it twice changes no schedule the second time. Once the
+ * schedules match, it publishes the plan to `deps.plan` (when given): a failed sync leaves the
+ * last plan that was fully scheduled.
  *
- * @throws ValidationError listing every calendar problem; then nothing is created or deleted.
+ * It plans from `nowMs` (its own clock: a retried step must not start windows by a stale one) up
+ * to the end of the window the releases were expanded for.
+ *
+ * @throws ValidationError naming `until` when that window is already over.
  */
 export async function syncCalendar(
   deps: {
-    source: CalendarSource;
     schedules: PrewarmSchedules;
     starter: PrewarmStarter;
     metrics: MetricsSink;
     /** Where the plan is published for the dashboard; the local region's dashboard plans itself. */
     plan?: ReleasePlanStore | undefined;
   },
-  settings: SyncSettings,
+  calendar: NormalizedCalendar,
   nowMs: number,
 ): Promise<SyncReport> {
-  const { text, fileName } = await deps.source.read();
-  const calendar = parseCalendar(text, calendarFormatOf(fileName));
-  const smokeShapes = await readSmokeShapes(deps.source);
+  const { smokeShapes, untilMs } = calendar;
   const history = await provisioningHistory(deps.metrics, Object.keys(calendar.endpoints), nowMs);
-  const untilMs = nowMs + settings.horizonDays * 86_400_000;
-  const actions = planCalendar(calendar, { nowMs, untilMs, history });
+  const actions = planReleases(calendar.releases, calendar, { nowMs, untilMs, history });
 
   const existing = new Map((await deps.schedules.list(SCHEDULE_PREFIX)).map((s) => [s.name, s]));
   const report: SyncReport = {
@@ -189,19 +177,7 @@ export async function syncCalendar(
     report.deleted.push(name);
   }
   await deps.plan?.publish(
-    releasePlanOf(calendar, actions, { calendar: deps.source.calendarUrl, fromMs: nowMs, untilMs }),
+    releasePlanOf(calendar.releases, actions, { calendar: calendar.calendarUrl, fromMs: nowMs, untilMs }),
   );
   return report;
-}
-
-async function readSmokeShapes(source: CalendarSource): Promise<SmokeShape[]> {
-  const text = await source.warmupManifest();
-  if (text === undefined) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ValidationError([{ field: 'warmupManifest', message: 'is not valid JSON' }], { cause });
-  }
-  return parseWarmupManifest(json).shapes.map((shape) => ({ name: shape.name, body: shape.body }));
 }

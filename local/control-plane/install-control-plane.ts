@@ -41,7 +41,7 @@ export interface RegionHost {
 }
 
 export interface ControlPlaneOptions {
-  /** The calendar calendar-sync reads when its event names none (`file:///…yaml|json|ics`). */
+  /** The calendar read-calendar reads when the execution names none (`file:///…yaml|json|ics`). */
   readonly calendarUrl?: string;
   /** The warmup manifest whose shapes pre-warms smoke-test (`file:///…/warmup.json`). */
   readonly warmupUrl?: string;
@@ -53,9 +53,9 @@ export interface ControlPlane {
   readonly functions: FunctionRegistry;
   readonly stepFunctions: StepFunctionsService;
   readonly scheduler: SchedulerService;
-  /** The Scheduler group calendar-sync manages. */
+  /** The Scheduler group sync-schedules manages. */
   readonly scheduleGroup: string;
-  readonly stateMachineArns: Readonly<Record<'rollout' | 'prewarm', string>>;
+  readonly stateMachineArns: Readonly<Record<'rollout' | 'prewarm' | 'calendarSync', string>>;
   close(): Promise<void>;
 }
 
@@ -126,7 +126,8 @@ export async function installControlPlane(
     checkCapacity,
     recordPrewarm,
     restoreFloor,
-    calendarSync,
+    readCalendar,
+    syncSchedules,
   ] = await Promise.all([
     import('../../functions/validate-plan/handler.js'),
     import('../../functions/acquire-lock/handler.js'),
@@ -142,7 +143,8 @@ export async function installControlPlane(
     import('../../functions/check-capacity/handler.js'),
     import('../../functions/record-prewarm/handler.js'),
     import('../../functions/restore-floor/handler.js'),
-    import('../../functions/calendar-sync/handler.js'),
+    import('../../functions/read-calendar/handler.js'),
+    import('../../functions/sync-schedules/handler.js'),
   ]);
   const now = () => new Date();
   const pollDeps = {
@@ -238,7 +240,11 @@ export async function installControlPlane(
   };
 
   const functions = new FunctionRegistry({ accountId, region: regionName });
-  const substitutions: Record<string, string> = {};
+  const substitutions: Record<string, string> = {
+    // Registered below, once the prewarm machine sync-schedules starts has its ARN.
+    ReadCalendarFunctionArn: functions.arn('warmgate-read-calendar'),
+    SyncSchedulesFunctionArn: functions.arn('warmgate-sync-schedules'),
+  };
   for (const [name, entry] of Object.entries(handlers)) {
     functions.register(name, entry.handler as LocalHandler);
     substitutions[entry.substitution] = functions.arn(name);
@@ -255,8 +261,8 @@ export async function installControlPlane(
   );
   region.register(stepFunctions.asRegionService());
 
-  // calendar-sync needs the prewarm machine's ARN, so it is registered after the machines; no
-  // state machine calls it.
+  // sync-schedules needs the prewarm machine's ARN, so the calendar-sync steps, and then their
+  // machine, are registered after the other machines.
   const scheduler = new SchedulerService({
     clock: region.clock,
     accountId,
@@ -284,8 +290,8 @@ export async function installControlPlane(
   const sfnClient = new SFNClient(localClientConfig(region.url));
   const schedulerClient = new SchedulerClient(localClientConfig(region.url));
   functions.register(
-    'warmgate-calendar-sync',
-    calendarSync.makeHandler({
+    'warmgate-read-calendar',
+    readCalendar.makeHandler({
       source: (event) => {
         const calendarUrl = event.calendarUrl ?? options.calendarUrl;
         if (!calendarUrl) throw ValidationError.field('calendarUrl', 'no calendar given and none configured');
@@ -299,6 +305,13 @@ export async function installControlPlane(
           warmupUrl,
         );
       },
+      horizonDays: 14,
+      now: Date.now,
+    }) as LocalHandler,
+  );
+  functions.register(
+    'warmgate-sync-schedules',
+    syncSchedules.makeHandler({
       schedules: new SchedulerPrewarmSchedules(schedulerClient, {
         groupName: SCHEDULE_GROUP,
         stateMachineArn: prewarmArn,
@@ -306,16 +319,19 @@ export async function installControlPlane(
       }),
       starter: new StepFunctionsPrewarmStarter(sfnClient, prewarmArn),
       metrics: telemetry.metrics,
-      horizonDays: 14,
       now: Date.now,
     }) as LocalHandler,
+  );
+  const calendarSyncArn = stepFunctions.registerStateMachine(
+    'warmgate-calendar-sync',
+    loadAslDefinition(`${STATE_MACHINE_DIR}calendar-sync.asl.json`, substitutions),
   );
   region.register(createLambdaService(functions));
 
   return {
     functions,
     stepFunctions,
-    stateMachineArns: { rollout: rolloutArn, prewarm: prewarmArn },
+    stateMachineArns: { rollout: rolloutArn, prewarm: prewarmArn, calendarSync: calendarSyncArn },
     scheduler,
     scheduleGroup: SCHEDULE_GROUP,
     async close() {

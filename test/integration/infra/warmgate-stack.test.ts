@@ -96,6 +96,7 @@ describe('warmgate CDK app', () => {
   it.each([
     ['rollout', 'warmgate-rollout'],
     ['prewarm', 'warmgate-prewarm'],
+    ['calendar-sync', 'warmgate-calendar-sync'],
   ])(
     'deploys state-machines/%s.asl.json byte for byte as %s, with every Lambda ARN substituted',
     (file, name) => {
@@ -145,13 +146,13 @@ describe('warmgate CDK app', () => {
 
   it.each([
     ['create-or-update', 'the model execution role', 'sagemaker.amazonaws.com'],
-    ['calendar-sync', 'the scheduler role', 'scheduler.amazonaws.com'],
+    ['sync-schedules', 'the scheduler role', 'scheduler.amazonaws.com'],
   ])('lets %s pass one role, %s, to %s only; no other Lambda passes any', (step, _role, service) => {
     const passes = policies(template).flatMap((p) =>
       p.statements.filter((s) => list(s.Action).includes('iam:PassRole')).map((s) => ({ policy: p.id, s })),
     );
     expect(passes).toHaveLength(2);
-    const prefix = `${step === 'calendar-sync' ? 'CalendarSync' : `Step${step.replaceAll('-', '')}`}`;
+    const prefix = `${step === 'sync-schedules' ? 'CalendarSyncSchedules' : `Step${step.replaceAll('-', '')}`}`;
     const pass = passes.find((p) => p.policy.startsWith(prefix));
     expect(pass, prefix).toBeDefined();
     const resources = list(pass?.s.Resource) as Array<{ 'Fn::GetAtt': [string, string] }>;
@@ -162,7 +163,7 @@ describe('warmgate CDK app', () => {
     expect(pass?.s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': service } });
   });
 
-  it('lets calendar-sync write the release plan and the dashboard read it, that object and nothing else', () => {
+  it('lets sync-schedules write the release plan and the dashboard read it, that object and nothing else', () => {
     const s3 = policies(template).flatMap((p) =>
       p.statements
         .filter((s) => list(s.Action).some((a) => a.startsWith('s3:')))
@@ -174,7 +175,7 @@ describe('warmgate CDK app', () => {
     );
     const plan = s3.filter((s) => s.resources.some((r) => r.endsWith('/warmgate/release-plan.json')));
     expect(plan.map((s) => [s.policy.replace(/[0-9A-F]{8}$/, ''), s.actions, s.resources.length])).toEqual([
-      ['CalendarSyncRoleDefaultPolicy', ['s3:PutObject'], 1],
+      ['CalendarSyncSchedulesRoleDefaultPolicy', ['s3:PutObject'], 1],
       ['DashboardApiRoleDefaultPolicy', ['s3:GetObject'], 1],
     ]);
     const urls = Object.values(template.Resources)
@@ -269,6 +270,51 @@ describe('warmgate CDK app', () => {
         ([, r]) => r.Properties?.StateMachineName === 'warmgate-prewarm',
       ) ?? [];
     expect(statements[0]?.Resource).toEqual({ Ref: prewarmId });
+  });
+
+  it('starts warmgate-calendar-sync on a calendar upload and daily, through a role that may start that machine only', () => {
+    const [machineId] =
+      Object.entries(template.Resources).find(
+        ([, r]) => r.Properties?.StateMachineName === 'warmgate-calendar-sync',
+      ) ?? [];
+    const rules = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map(
+        (r) =>
+          r.Properties as {
+            EventPattern?: unknown;
+            ScheduleExpression?: string;
+            Targets: Array<{ Arn: unknown; RoleArn: { 'Fn::GetAtt': [string, string] }; Input: string }>;
+          },
+      );
+    expect(rules.map((r) => (r.ScheduleExpression ? r.ScheduleExpression : 'Object Created')).sort()).toEqual(
+      ['Object Created', 'rate(1 day)'],
+    );
+    const roleIds = new Set(rules.flatMap((r) => r.Targets.map((t) => t.RoleArn['Fn::GetAtt'][0])));
+    expect(roleIds.size).toBe(1);
+    for (const rule of rules) {
+      expect(rule.Targets).toHaveLength(1);
+      expect(rule.Targets[0]?.Arn).toEqual({ Ref: machineId });
+      expect(JSON.parse(rule.Targets[0]?.Input ?? '')).toEqual({});
+    }
+    const [roleId] = [...roleIds];
+    expect(JSON.stringify(template.Resources[roleId ?? '']?.Properties?.AssumeRolePolicyDocument)).toContain(
+      'events.amazonaws.com',
+    );
+    const statements = policies(template)
+      .filter((p) => JSON.stringify(template.Resources[p.id]?.Properties?.Roles).includes(roleId ?? '-'))
+      .flatMap((p) => p.statements);
+    expect(statements.map((st) => [list(st.Action), st.Resource])).toEqual([
+      [['states:StartExecution'], { Ref: machineId }],
+    ]);
+  });
+
+  it('lets read-calendar read the calendar and nothing else', () => {
+    const statements = policies(template)
+      .filter((p) => p.id.startsWith('CalendarReadCalendarRoleDefaultPolicy'))
+      .flatMap((p) => p.statements)
+      .flatMap((st) => list(st.Action));
+    expect(statements.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject']);
   });
 
   it("alarms to an SNS topic when any endpoint's pre-warm was late", () => {

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import {
   CreateScheduleCommand,
@@ -10,7 +9,11 @@ import {
   ListSchedulesCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../../local/control-plane/local-clients.js';
 import {
@@ -27,17 +30,14 @@ const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_0
 
 describe('pre-warm', () => {
   let f: StackFixture;
-  let lambda: LambdaClient;
   let scheduler: SchedulerClient;
 
   beforeAll(async () => {
     f = await startStackFixture();
-    lambda = new LambdaClient(localClientConfig(f.stack.region.url));
     scheduler = new SchedulerClient(localClientConfig(f.stack.region.url));
   });
 
   afterAll(async () => {
-    lambda?.destroy();
     scheduler?.destroy();
     await f?.close();
   });
@@ -52,19 +52,24 @@ describe('pre-warm', () => {
     return out.ScalableTargets?.[0]?.MinCapacity;
   }
 
-  async function sync(calendarPath: string) {
-    const out = await lambda.send(
-      new InvokeCommand({
-        FunctionName: 'warmgate-calendar-sync',
-        Payload: JSON.stringify({
-          calendarUrl: `file://${calendarPath}`,
-          warmupUrl: `file://${f.modelV1}/warmup.json`,
-        }),
+  /** Runs the calendar-sync state machine (read-calendar, then sync-schedules) to its end. */
+  async function runCalendarSync(input: Record<string, unknown>) {
+    const { executionArn } = await f.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: f.stack.controlPlane.stateMachineArns.calendarSync,
+        input: JSON.stringify(input),
       }),
     );
-    const payload = JSON.parse(new TextDecoder().decode(out.Payload));
-    expect(out.FunctionError, JSON.stringify(payload)).toBeUndefined();
-    return payload as {
+    return executionResult(f, executionArn ?? '');
+  }
+
+  async function sync(calendarPath: string) {
+    const out = await runCalendarSync({
+      calendarUrl: `file://${calendarPath}`,
+      warmupUrl: `file://${f.modelV1}/warmup.json`,
+    });
+    expect(out.status, `${out.error}: ${out.cause}`).toBe('SUCCEEDED');
+    return JSON.parse(out.output ?? '{}') as {
       created: string[];
       updated: string[];
       deleted: string[];
@@ -294,20 +299,12 @@ ${releases}`;
     const before = await scheduler.send(
       new ListSchedulesCommand({ GroupName: f.stack.controlPlane.scheduleGroup }),
     );
-    const out = await lambda.send(
-      new InvokeCommand({
-        FunctionName: 'warmgate-calendar-sync',
-        Payload: JSON.stringify({ calendarUrl: `file://${calendar}` }),
-      }),
-    );
-    const payload = JSON.parse(new TextDecoder().decode(out.Payload)) as {
-      errorType: string;
-      errorMessage: string;
-    };
-    expect(out.FunctionError).toBe('Unhandled');
-    expect(payload.errorType).toBe('ValidationError');
-    expect(payload.errorMessage).toMatch(/timezone/);
-    expect(payload.errorMessage).toMatch(/floor/);
+    const out = await runCalendarSync({ calendarUrl: `file://${calendar}` });
+    expect(out.status).toBe('FAILED');
+    expect(out.error).toBe('ValidationError');
+    // The first step's error, as the execution's cause: each bad field with its line.
+    expect(out.cause).toMatch(/releases\.0\.timezone.*\(line 5\)/);
+    expect(out.cause).toMatch(/endpoints\.sync-target\.floor.*\(line 3\)/);
     const after = await scheduler.send(
       new ListSchedulesCommand({ GroupName: f.stack.controlPlane.scheduleGroup }),
     );

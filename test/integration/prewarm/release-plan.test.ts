@@ -4,11 +4,13 @@ import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCalendar } from '../../../core/calendar/parse-calendar.js';
-import { planCalendar, planJson } from '../../../core/calendar-plan.js';
+import { planCalendar } from '../../../core/calendar-plan.js';
+import { NotFoundError } from '../../../core/errors.js';
+import { planJson } from '../../../core/plan-releases.js';
 import type { ReleasePlan } from '../../../core/release-plan.js';
 import { calendarSource } from '../../../functions/adapters/calendar-sources.js';
 import { CloudWatchMetricsSink } from '../../../functions/adapters/cloudwatch-metrics-sink.js';
-import { S3Objects } from '../../../functions/adapters/s3-objects.js';
+import { S3Objects, s3Location } from '../../../functions/adapters/s3-objects.js';
 import { S3ReleasePlan } from '../../../functions/adapters/s3-release-plan.js';
 import { SchedulerPrewarmSchedules } from '../../../functions/adapters/scheduler-prewarm-schedules.js';
 import { StepFunctionsPrewarmStarter } from '../../../functions/adapters/step-functions-prewarm-starter.js';
@@ -17,27 +19,28 @@ import { createDashboardApi, type DashboardApi } from '../../../functions/dashbo
 import { calendarFile } from '../../../functions/dashboard-api/release-readiness.js';
 import { localClientConfig } from '../../../local/control-plane/local-clients.js';
 import { localDashboardDeps } from '../../../local/dashboard/install-dashboard.js';
-import { type S3Server, startS3Server } from '../support/s3-server.js';
+import { type MotoS3, startMotoS3 } from '../support/moto-s3.js';
 import { type StackFixture, startStackFixture } from '../support/stack-fixture.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 const CALENDAR_URL = 's3://warmgate-calendar/calendar.yaml';
 const PLAN_URL = 's3://warmgate-calendar/warmgate/release-plan.json';
-const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'calendar-secret' };
 const context = {
-  functionName: 'warmgate-calendar-sync',
+  functionName: 'warmgate-read-calendar',
   awsRequestId: 'test',
   getRemainingTimeInMillis: () => 60_000,
 } as unknown as Context;
 
 /**
- * The deployed form of the scheduled trigger, with S3 standing in (the local region has none):
- * calendar-sync reads the calendar from S3, makes the schedules, and publishes the plan beside
- * the calendar; the dashboard shows that plan without parsing the calendar.
+ * The deployed form of the scheduled trigger, with moto's S3 (the local region has none):
+ * read-calendar reads the calendar from S3 and sync-schedules, given its output as the
+ * calendar-sync state machine passes it (as JSON), makes the schedules and publishes the plan
+ * beside the calendar; the dashboard shows that plan without parsing the calendar.
  */
 describe('published release plan', () => {
   let f: StackFixture;
-  let s3: S3Server;
+  let s3: MotoS3;
+  let objects: S3Objects;
   let scheduler: SchedulerClient;
   let closeDashboard: () => Promise<void>;
   let sync: (nowMs: number) => Promise<{ created: string[]; startedNow: string[] }>;
@@ -54,29 +57,33 @@ describe('published release plan', () => {
     });
     return { status: response.status, body: JSON.parse(String(response.body)) as ReleasesResponse };
   };
-  const publishedPlan = () =>
-    JSON.parse(
-      s3.objects.get('warmgate-calendar/warmgate/release-plan.json')?.body ?? 'null',
-    ) as ReleasePlan | null;
+  const publishedPlan = async () => {
+    const text = await objects.getText(s3Location(PLAN_URL, 'plan')).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return 'null';
+      throw error;
+    });
+    return JSON.parse(text) as ReleasePlan | null;
+  };
   const upload = (text: string) =>
-    s3.objects.set('warmgate-calendar/calendar.yaml', { body: text, contentType: 'application/yaml' });
+    objects.putText(s3Location(CALENDAR_URL, 'calendar'), text, 'application/yaml');
 
   beforeAll(async () => {
     f = await startStackFixture();
-    s3 = await startS3Server({ region: 'us-east-1', ...CREDENTIALS });
-    const objects = new S3Objects({
-      region: 'us-east-1',
-      credentials: async () => CREDENTIALS,
-      endpoint: s3.url,
-    });
+    s3 = await startMotoS3({ buckets: ['warmgate-calendar'] });
+    objects = new S3Objects({ region: s3.region, credentials: async () => s3.credentials, endpoint: s3.url });
     scheduler = new SchedulerClient(localClientConfig(f.stack.region.url));
     const { controlPlane } = f.stack;
     const planStore = new S3ReleasePlan(objects, PLAN_URL);
-    // Imported once the control plane has set the Lambda environment its module init reads.
-    const { makeHandler: makeCalendarSync } = await import('../../../functions/calendar-sync/handler.js');
-    sync = async (nowMs) =>
-      (await makeCalendarSync({
+    // Imported once the control plane has set the Lambda environment their module init reads.
+    const readCalendar = await import('../../../functions/read-calendar/handler.js');
+    const syncSchedules = await import('../../../functions/sync-schedules/handler.js');
+    sync = async (nowMs) => {
+      const normalized = await readCalendar.makeHandler({
         source: () => calendarSource('aws', () => objects, CALENDAR_URL, undefined),
+        horizonDays: 14,
+        now: () => nowMs,
+      })({}, context);
+      return (await syncSchedules.makeHandler({
         schedules: new SchedulerPrewarmSchedules(scheduler, {
           groupName: controlPlane.scheduleGroup,
           stateMachineArn: controlPlane.stateMachineArns.prewarm,
@@ -85,9 +92,15 @@ describe('published release plan', () => {
         starter: new StepFunctionsPrewarmStarter(f.sfn, controlPlane.stateMachineArns.prewarm),
         metrics: new CloudWatchMetricsSink(f.cloudwatch),
         plan: planStore,
-        horizonDays: 14,
         now: () => nowMs,
-      })({}, context)) as { created: string[]; startedNow: string[] };
+      })(JSON.parse(JSON.stringify(normalized)), {
+        ...context,
+        functionName: 'warmgate-sync-schedules',
+      })) as {
+        created: string[];
+        startedNow: string[];
+      };
+    };
 
     const local = localDashboardDeps(f.stack.region);
     closeDashboard = () => local.close();
@@ -106,7 +119,7 @@ describe('published release plan', () => {
     await f?.close();
   });
 
-  it('shows no releases while calendar-sync has published nothing', async () => {
+  it('shows no releases while nothing has been published', async () => {
     const { status, body } = await releasesOf(deployedDashboard, 48);
     expect(status).toBe(200);
     expect(body).toMatchObject({ calendar: null, plannedAt: null, releases: [] });
@@ -114,10 +127,10 @@ describe('published release plan', () => {
 
   it('publishes the plan it scheduled, with the windows `warmgate calendar plan` prints', async () => {
     const text = readFileSync(join(EXAMPLES, 'calendar.yaml'), 'utf8');
-    upload(text);
+    await upload(text);
     const nowMs = Date.now();
     const report = await sync(nowMs);
-    const plan = publishedPlan();
+    const plan = await publishedPlan();
     expect(plan).toMatchObject({
       version: 1,
       calendar: CALENDAR_URL,
@@ -151,7 +164,7 @@ describe('published release plan', () => {
     const local = await releasesOf(localDashboard, 192);
     expect(deployed.status).toBe(200);
     expect(deployed.body.calendar).toBe(CALENDAR_URL);
-    expect(deployed.body.plannedUntil).toBe(publishedPlan()?.plannedUntil);
+    expect(deployed.body.plannedUntil).toBe((await publishedPlan())?.plannedUntil);
     expect(deployed.body.releases.length).toBeGreaterThan(0);
     // manga-recs is not deployed in this region: every window says so, from either source.
     expect(deployed.body.releases.map((r) => r.readiness.kind)).toEqual(
@@ -161,19 +174,20 @@ describe('published release plan', () => {
   });
 
   it('keeps the last good plan when the calendar is broken, and names the line', async () => {
-    const before = publishedPlan();
-    upload('version: 1\nreleases:\n  - id: one-piece\n    timezone: Asia/Tokio\n');
+    const before = await publishedPlan();
+    await upload('version: 1\nreleases:\n  - id: one-piece\n    timezone: Asia/Tokio\n');
     await expect(sync(Date.now())).rejects.toThrow(
       /releases\.0\.timezone: unknown IANA timezone "Asia\/Tokio".*\(line 4\)/,
     );
-    expect(publishedPlan()).toEqual(before);
+    expect(await publishedPlan()).toEqual(before);
   });
 
   it('answers 502 naming the plan when the published object is not a release plan', async () => {
-    s3.objects.set('warmgate-calendar/warmgate/release-plan.json', {
-      body: '{"version":1,"calendar":"x","plannedAt":"yesterday","plannedUntil":"2030-01-01T00:00:00Z","windows":[]}',
-      contentType: 'application/json',
-    });
+    await objects.putText(
+      s3Location(PLAN_URL, 'plan'),
+      '{"version":1,"calendar":"x","plannedAt":"yesterday","plannedUntil":"2030-01-01T00:00:00Z","windows":[]}',
+      'application/json',
+    );
     const { status, body } = await releasesOf(deployedDashboard, 48);
     expect(status).toBe(502);
     expect(JSON.stringify(body)).toContain(

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EndpointSettings, PlannerSettings, Release } from '../../../core/calendar/calendar.js';
 import { parseCalendarDocument } from '../../../core/calendar/calendar-document.js';
-import { planCalendar, planJson } from '../../../core/calendar-plan.js';
+import { planCalendar } from '../../../core/calendar-plan.js';
 import type { Floor } from '../../../core/floor.js';
 import type { EndpointName } from '../../../core/names.js';
+import { planJson } from '../../../core/plan-releases.js';
 import {
   leadSeconds,
   MIN_HISTORY_SAMPLES,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expandReleases } from '../../../../core/calendar/calendar.js';
 import { type CalendarIssue, parseCalendarDocument } from '../../../../core/calendar/calendar-document.js';
+import { expandReleases } from '../../../../core/calendar/expand-releases.js';
 import { refusedIssues } from '../refused.js';
 
 const example = (name: string) =>

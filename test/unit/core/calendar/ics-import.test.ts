@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expandReleases } from '../../../../core/calendar/calendar.js';
 import type { CalendarIssue } from '../../../../core/calendar/calendar-document.js';
+import { expandReleases } from '../../../../core/calendar/expand-releases.js';
 import { type IcsImportOptions, importIcs } from '../../../../core/calendar/ics-import.js';
 import type { EndpointName } from '../../../../core/names.js';
 import { refusedIssues } from '../refused.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Calendar, expandReleases, type ReleaseRule } from '../../../../core/calendar/calendar.js';
+import type { Calendar, ReleaseRule } from '../../../../core/calendar/calendar.js';
+import { expandReleases } from '../../../../core/calendar/expand-releases.js';
 import { parseLocalDateTime } from '../../../../core/calendar/local-time.js';
 import { ValidationError } from '../../../../core/errors.js';
 import type { EndpointName } from '../../../../core/names.js';
