@@ -4,7 +4,7 @@ import { type FunctionRegistry, LambdaInvocationError } from './function-registr
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/{FunctionName}/invocations`), so that
- * `aws lambda invoke` and the SDK can run the local control plane's functions (calendar-sync,
+ * `aws lambda invoke` and the SDK can run the local control plane's functions (read-calendar,
  * say) as they would on AWS. A function error is a 200 with `X-Amz-Function-Error: Unhandled`
  * and the `{errorType, errorMessage}` payload, exactly Lambda's contract.
  */
