@@ -542,8 +542,7 @@ async function main(): Promise<void> {
       instances: instanceTimes,
     },
     targets: {
-      criterion:
-        `gated container, during scale-out and rollout: 0 requests on a cold instance, 0 failed, and no new instance's first request of a shape both over the latency target and slower than every already-warm instance serving that shape within ±${CONTROL_WINDOW_MS} ms (the contention control: here the new containers start on the same 2 shared cores as the serving ones, which AWS does not do). The strict count without the control is reported as overLatencyTarget`,
+      criterion: `gated container, during scale-out and rollout: 0 requests on a cold instance, 0 failed, and no new instance's first request of a shape both over the latency target and slower than every already-warm instance serving that shape within ±${CONTROL_WINDOW_MS} ms (the contention control: here the new containers start on the same 2 shared cores as the serving ones, which AWS does not do). The strict count without the control is reported as overLatencyTarget`,
     },
     pass,
   });
