@@ -130,6 +130,7 @@ describe('warmgate local', () => {
       })
     ).json()) as { stateMachines: Array<{ name: string }> };
     expect(machines.stateMachines.map((m) => m.name).sort()).toEqual([
+      'warmgate-calendar-sync',
       'warmgate-prewarm',
       'warmgate-rollout',
     ]);
