@@ -30,17 +30,17 @@ export interface StackConfig {
   readonly ci?: { readonly repository: string; readonly environment: string };
 }
 
+// calendar-sync writes its release plan under warmgate/ in the calendar bucket
+// (infra/release-calendar.ts): an operator's file there would be overwritten.
+const outsidePlanPrefix = (key: string) => !key.startsWith('warmgate/');
+const PLAN_PREFIX_MESSAGE = 'must not be under warmgate/, where calendar-sync publishes its release plan';
+
 /**
  * The default prefix follows the reference deployment (MangaAssist's `manga-recs`), so the example
  * CI workflow and `npm start`'s endpoint work unchanged. A real team sets its own: the prefix is the
  * blast radius of every SageMaker permission the stack grants.
  */
-export // calendar-sync writes its release plan under warmgate/ in the calendar bucket
-// (infra/release-calendar.ts): an operator's file there would be overwritten.
-const outsidePlanPrefix = (key: string) => !key.startsWith('warmgate/');
-const PLAN_PREFIX_MESSAGE = 'must not be under warmgate/, where calendar-sync publishes its release plan';
-
-const DEFAULT_ENDPOINT_PREFIX = 'manga-';
+export const DEFAULT_ENDPOINT_PREFIX = 'manga-';
 
 const commaList = z.string().transform((text) =>
   text

@@ -90,7 +90,11 @@ const validatePlan: StepDefinition = {
 const acquireLock: StepDefinition = {
   name: 'acquire-lock',
   timeout: STEP_TIMEOUT,
-  environment: lockTable,
+  environment: (resources) => ({
+    ...lockTable(resources),
+    // A stopped execution's Lambda may still be running, until its own timeout at most.
+    LOCK_TAKEOVER_GRACE_SECONDS: String(longestLockedStepSeconds() + 30),
+  }),
   grant: (role, { tables }) => {
     allow(role, {
       actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -285,3 +289,12 @@ export const PREWARM_STEPS: readonly StepDefinition[] = [
   restoreFloor,
   recordPrewarm,
 ];
+
+/**
+ * The longest Lambda timeout of the steps that run while an execution holds an endpoint's lock:
+ * how long a stopped execution's last step may still be changing the endpoint. Read when the
+ * stack is synthesised, after every step above is defined.
+ */
+function longestLockedStepSeconds(): number {
+  return Math.max(...[...ROLLOUT_STEPS, ...PREWARM_STEPS].map((step) => step.timeout.toSeconds()));
+}

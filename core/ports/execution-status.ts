@@ -1,9 +1,9 @@
-/** Whether a Step Functions execution that holds a lock is still running. */
+/** When a Step Functions execution that holds a lock ended, if it has. */
 export interface ExecutionStatus {
   /**
-   * True only when Step Functions reports the execution finished (succeeded, failed, timed out or
-   * aborted). An owner that is not a known execution counts as running: a lock is only ever taken
-   * over from an execution proven dead, never on a guess.
+   * The stop date when Step Functions reports the execution finished (succeeded, failed, timed
+   * out or aborted); undefined while it runs, or when the owner is not a known execution. A lock
+   * is only ever taken over from an execution proven ended, never on a guess.
    */
-  hasEnded(executionArn: string): Promise<boolean>;
+  endedAt(executionArn: string): Promise<Date | undefined>;
 }

@@ -1,19 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { acquireEndpointLock } from '../../core/acquire-endpoint-lock.js';
+import { type AcquireLockDependencies, acquireEndpointLock } from '../../core/acquire-endpoint-lock.js';
 import { endpointNameSchema } from '../../core/names.js';
-import type { EndpointLock, LockLease } from '../../core/ports/endpoint-lock.js';
-import type { ExecutionStatus } from '../../core/ports/execution-status.js';
+import type { LockLease } from '../../core/ports/endpoint-lock.js';
+
+type AcquiredLease = LockLease & { readonly tookOverFrom?: string };
+
 import { parseOrThrow } from '../../core/validation.js';
 import { DynamoDbEndpointLock } from '../adapters/dynamodb-endpoint-lock.js';
 import { StepFunctionsExecutionStatus } from '../adapters/step-functions-execution-status.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
-import { clientConfig, lockVars, readConfig } from '../shared/runtime-config.js';
+import { clientConfig, lockTakeoverVars, lockVars, readConfig } from '../shared/runtime-config.js';
 
-export interface AcquireLockDeps {
-  readonly lock: EndpointLock;
-  readonly executions: ExecutionStatus;
+export interface AcquireLockDeps extends AcquireLockDependencies {
   readonly now: () => Date;
 }
 
@@ -32,17 +32,18 @@ const acquireEventSchema = z.strictObject({
  * state machine decides by its Retry how long to wait for it.
  */
 export function makeHandler(deps: AcquireLockDeps) {
-  return lambdaHandler('acquire-lock', async (event: unknown): Promise<LockLease> => {
+  return lambdaHandler('acquire-lock', async (event: unknown): Promise<AcquiredLease> => {
     const request = parseOrThrow(acquireEventSchema, event);
     return acquireEndpointLock(deps, { ...request, now: deps.now() });
   });
 }
 
 export function defaultDeps(): AcquireLockDeps {
-  const config = readConfig(lockVars);
+  const config = readConfig({ ...lockVars, ...lockTakeoverVars });
   return {
     lock: new DynamoDbEndpointLock(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
     executions: new StepFunctionsExecutionStatus(new SFNClient(clientConfig())),
+    takeoverGraceMs: config.LOCK_TAKEOVER_GRACE_SECONDS * 1000,
     now: () => new Date(),
   };
 }

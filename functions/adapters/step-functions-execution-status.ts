@@ -2,22 +2,26 @@ import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionStatus } from '../../core/ports/execution-status.js';
 import { callAws } from './aws-errors.js';
 
-/** Statuses after which an execution can do nothing more (PENDING_REDRIVE may run again). */
+/**
+ * Statuses after which the execution starts no further step. A redrive would resume one of
+ * these; warmgate's executions are not meant to be redriven (README: start a new one instead).
+ */
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** {@link ExecutionStatus} from DescribeExecution. */
 export class StepFunctionsExecutionStatus implements ExecutionStatus {
   constructor(private readonly client: SFNClient) {}
 
-  async hasEnded(executionArn: string): Promise<boolean> {
-    if (!executionArn.startsWith('arn:') || !executionArn.includes(':execution:')) return false;
+  async endedAt(executionArn: string): Promise<Date | undefined> {
+    if (!executionArn.startsWith('arn:') || !executionArn.includes(':execution:')) return undefined;
     try {
       const described = await this.client.send(new DescribeExecutionCommand({ executionArn }));
-      return ENDED.has(described.status ?? 'RUNNING');
+      if (!ENDED.has(described.status ?? 'RUNNING')) return undefined;
+      return described.stopDate ?? undefined;
     } catch (error) {
       // Not proven ended: an unknown execution keeps its lock (until its lease runs out); any
       // other failure (throttling, permissions) surfaces through the error taxonomy.
-      if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return false;
+      if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return undefined;
       return callAws('Step Functions DescribeExecution', () => Promise.reject(error));
     }
   }

@@ -12,6 +12,10 @@ export const modeVars = {
   WARMGATE_MODE: z.enum(['aws', 'local']).default('aws'),
 };
 export const lockVars = { LOCK_TABLE_NAME: z.string().min(1) };
+/** Longer than any step's Lambda timeout (infra/step-catalog.ts sets it from them). */
+export const lockTakeoverVars = {
+  LOCK_TAKEOVER_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600),
+};
 export const auditVars = { AUDIT_TABLE_NAME: z.string().min(1) };
 export const holdsVars = { HOLDS_TABLE_NAME: z.string().min(1) };
 export const deployVars = {

@@ -31,6 +31,9 @@ import { createControlPlaneTables } from './control-plane-tables.js';
 import { localClientConfig, localClients } from './local-clients.js';
 
 /** What the control plane needs from the region it is installed into. */
+
+/** How long after a stopped execution ended its lock may be taken over, locally. */
+export const LOCAL_LOCK_TAKEOVER_GRACE_MS = 2_000;
 export interface RegionHost {
   readonly url: string;
   readonly accountId: string;
@@ -76,6 +79,7 @@ function applyLambdaEnvironment(accountId: string, region: string): void {
     SCHEDULE_GROUP,
     WARMGATE_MODE: 'local',
     LOCK_TABLE_NAME: CONTROL_PLANE_TABLES.locks.name,
+    LOCK_TAKEOVER_GRACE_SECONDS: String(LOCAL_LOCK_TAKEOVER_GRACE_MS / 1000),
     AUDIT_TABLE_NAME: CONTROL_PLANE_TABLES.audit.name,
     HOLDS_TABLE_NAME: CONTROL_PLANE_TABLES.holds.name,
     EXECUTION_ROLE_ARN: EXECUTION_ROLE_ARN(accountId),
@@ -178,6 +182,9 @@ export async function installControlPlane(
       handler: acquireLock.makeHandler({
         lock,
         executions: new StepFunctionsExecutionStatus(new SFNClient(localClientConfig(region.url))),
+        // Local steps run in this process and answer in milliseconds; AWS waits out the longest
+        // Lambda timeout (infra/step-catalog.ts).
+        takeoverGraceMs: LOCAL_LOCK_TAKEOVER_GRACE_MS,
         now,
       }),
     },

@@ -3,6 +3,7 @@ import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-s
 import dynalite from 'dynalite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireEndpointLock } from '../../../core/acquire-endpoint-lock.js';
 import { ConflictError, LockBusyError } from '../../../core/errors.js';
 import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
 import { DynamoDbRemovedScaling } from '../../../functions/adapters/dynamodb-removed-scaling.js';
@@ -176,5 +177,39 @@ describe('endpoint lock', () => {
     expect(await store.load('taken-over', 'exec-new')).toEqual(removed);
     expect(await lock.release('taken-over', 'exec-stopped')).toBe(false);
     expect(await lock.release('taken-over', 'exec-new')).toBe(true);
+  });
+
+  it('takes a lock over only from an execution that ended longer ago than the grace, and never on a guess', async () => {
+    const now = new Date();
+    const endedAgo = (ms: number) => ({ endedAt: async () => new Date(now.getTime() - ms) });
+    const request = {
+      endpoint: 'grace',
+      owner: 'exec-next',
+      purpose: 'rollout' as const,
+      now,
+      leaseSeconds: 600,
+    };
+    await lock.acquire({ ...request, owner: 'exec-stopped', leaseSeconds: 3600 });
+    const attempt = (executions: { endedAt: () => Promise<Date | undefined> }) =>
+      acquireEndpointLock({ lock, executions, takeoverGraceMs: 60_000 }, request);
+
+    // Still running, or its status unknown: the holder keeps the lock.
+    await expect(attempt({ endedAt: async () => undefined })).rejects.toBeInstanceOf(LockBusyError);
+    await expect(
+      attempt({
+        endedAt: async () => {
+          throw new Error('DescribeExecution: AccessDenied');
+        },
+      }),
+    ).rejects.toThrow(/locked by exec-stopped/);
+    // Ended 10 s ago: the step it was running may still be changing the endpoint.
+    await expect(attempt(endedAgo(10_000))).rejects.toThrow(/can be taken over from/);
+    expect((await lock.holder('grace'))?.owner).toBe('exec-stopped');
+    // Ended two minutes ago: taken over.
+    await expect(attempt(endedAgo(120_000))).resolves.toMatchObject({
+      owner: 'exec-next',
+      tookOverFrom: 'exec-stopped',
+    });
+    expect((await lock.holder('grace'))?.owner).toBe('exec-next');
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
+import { LOCAL_LOCK_TAKEOVER_GRACE_MS } from '../../../local/control-plane/install-control-plane.js';
 import {
   executionResult,
   IMAGE,
@@ -257,6 +258,8 @@ describe('rollout', () => {
     await f.sfn.send(new StopExecutionCommand({ executionArn: stopped, cause: 'operator stopped it' }));
     // A stopped execution runs no Catch: its lease, hours long for a rollout, is still there.
     expect(await lockHolder()).toBe(stopped);
+    // The step it was running may still be going: the lock is only taken once that grace is over.
+    await new Promise((resolve) => setTimeout(resolve, LOCAL_LOCK_TAKEOVER_GRACE_MS + 200));
 
     const next = await executionResult(f, await startRollout(f, rolloutRequest('takeover', f.modelV1)));
     expect({ status: next.status, cause: next.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
