@@ -56,6 +56,15 @@ const pollIntervals = () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30'
 // A polling step long-polls for up to POLL_LONG_SECONDS inside its Lambda (core/poll-policy.ts).
 const POLL_STEP_TIMEOUT = Duration.seconds(60);
 
+/** functions/adapters/dynamodb-removed-scaling.ts: saved scaling on the execution's own lock item. */
+function allowSavedScaling(role: IRole, tables: ControlPlaneTables): void {
+  allow(role, {
+    actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    resources: [tables.locks.tableArn],
+    why: "Saves, reads back and forgets the scaling an instance-type change removed, on this execution's own lock item (conditional on holding the lock).",
+  });
+}
+
 /** `functions/shared/telemetry-deps.ts`: the audit record and the CloudWatch metrics. */
 function allowTelemetry(role: IRole, { tables }: StepResources): void {
   allow(role, {
@@ -138,16 +147,19 @@ const createOrUpdate: StepDefinition = {
     EXECUTION_ROLE_ARN: resources.executionRole.roleArn,
     ROLLBACK_ALARMS: resources.config.rollbackAlarms.join(','),
     ...lockTable(resources),
+    ...holdsTable(resources),
   }),
   grant: (role, { scope, executionRole, tables }) => {
     allowDescribeEndpoint(role, scope);
     allowDeploy(role, scope, executionRole);
     allowReadScaling(role, { scheduledActions: true });
     allowDeregisterScaling(role, scope);
+    allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
+    allowSavedScaling(role, tables);
     allow(role, {
-      actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
-      resources: [tables.locks.tableArn],
-      why: "Saves the scaling an instance-type change removes on this execution's own lock item before deregistering it, and reads it back on a retry.",
+      actions: ['dynamodb:Query'],
+      resources: [tables.holds.tableArn],
+      why: 'Reads the active holds, whose floor removed scaling is put back at when an update is refused.',
     });
   },
 };
@@ -179,14 +191,19 @@ const verifyCapacity: StepDefinition = {
 const ensureFloor: StepDefinition = {
   name: 'ensure-floor',
   timeout: STEP_TIMEOUT,
-  environment: (resources) => ({ ...holdsTable(resources), TARGET_CONCURRENCY_PER_INSTANCE: '4' }),
+  environment: (resources) => ({
+    ...holdsTable(resources),
+    ...lockTable(resources),
+    TARGET_CONCURRENCY_PER_INSTANCE: '4',
+  }),
   grant: (role, { scope, tables }) => {
     allow(role, {
-      actions: ['dynamodb:Query'],
+      actions: ['dynamodb:PutItem', 'dynamodb:Query'],
       resources: [tables.holds.tableArn],
-      why: "Reads the endpoint's active pre-warm holds, whose floors a rollout must not lower.",
+      why: "Records the rollout's own floor as a hold, and reads the endpoint's active pre-warm holds, whose floors a rollout must not lower.",
     });
     allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: true });
+    allowSavedScaling(role, tables);
   },
 };
 
@@ -196,15 +213,17 @@ const rollback: StepDefinition = {
   environment: (resources) => ({
     ROLLBACK_ALARMS: resources.config.rollbackAlarms.join(','),
     ...lockTable(resources),
+    ...holdsTable(resources),
   }),
   grant: (role, { scope, tables }) => {
     allowDescribeEndpoint(role, scope);
     allowRevert(role, scope);
     allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
+    allowSavedScaling(role, tables);
     allow(role, {
-      actions: ['dynamodb:GetItem'],
-      resources: [tables.locks.tableArn],
-      why: 'Reads the scaling a failed deploy step saved before removing it, to put it back.',
+      actions: ['dynamodb:Query'],
+      resources: [tables.holds.tableArn],
+      why: 'Reads the active holds, whose floor removed scaling is put back at.',
     });
   },
 };

@@ -2,6 +2,8 @@ import type { ScalingLimits, ScheduledAction } from './scaling.js';
 
 /** A variant's autoscaling as it was before a rollout removed it. */
 export interface RemovedScaling {
+  /** The variant it was removed from (absent in records saved before it was recorded). */
+  readonly variant?: string;
   readonly limits: ScalingLimits;
   readonly scheduledActions: readonly ScheduledAction[];
 }
@@ -19,4 +21,6 @@ export interface RemovedScalingStore {
   save(endpoint: string, owner: string, removed: RemovedScaling): Promise<void>;
   /** What `owner` saved for `endpoint`, if anything. */
   load(endpoint: string, owner: string): Promise<RemovedScaling | undefined>;
+  /** Forgets what `owner` saved, once it is put back; nothing when `owner` no longer holds it. */
+  clear(endpoint: string, owner: string): Promise<void>;
 }

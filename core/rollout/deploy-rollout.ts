@@ -3,12 +3,11 @@ import { findVariant } from '../endpoint-state.js';
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { ConflictError } from '../errors.js';
 import type { BlueGreenDeployment, EndpointHost } from '../ports/endpoint-host.js';
-import type { RemovedScaling, RemovedScalingStore } from '../ports/removed-scaling-store.js';
-import type { VariantScaling } from '../ports/scaling.js';
+import type { RemovedScaling } from '../ports/removed-scaling-store.js';
 import { rolloutResources } from '../resource-names.js';
 import type { DeploymentStrategy } from '../rollout-request.js';
 import { parseOrThrow } from '../validation.js';
-import { restoreRemovedScaling } from './removed-scaling.js';
+import { type RestoreDependencies, restoreRemovedScaling } from './removed-scaling.js';
 import type { RolloutPlan } from './rollout-plan.js';
 
 /**
@@ -29,11 +28,8 @@ export interface DeploymentRecord {
   readonly removedScaling?: RemovedScaling;
 }
 
-export interface DeployDependencies {
+export interface DeployDependencies extends RestoreDependencies {
   readonly host: EndpointHost;
-  readonly scaling: VariantScaling;
-  /** Survives a crash between removing scaling for an instance-type change and returning it. */
-  readonly removedScaling: RemovedScalingStore;
   readonly executionRoleArn: string;
   /** CloudWatch alarms that make SageMaker roll a blue/green update back on its own. */
   readonly rollbackAlarms: readonly string[];
@@ -121,7 +117,7 @@ export async function deployRollout(
   } catch (error) {
     // The update never started, so nothing will restore the target: put it back now, or the
     // endpoint would be left with no floor and no scheduled actions.
-    if (removedScaling) await restoreRemovedScaling(deps.scaling, plan, removedScaling);
+    if (removedScaling) await restoreRemovedScaling(deps, plan, removedScaling, now);
     throw error;
   }
   return {
@@ -148,7 +144,11 @@ async function removeScalingForTypeChange(
   if (liveType === undefined || liveType === plan.request.instanceType) return undefined;
   const limits = await deps.scaling.describe(target);
   if (!limits) return undefined;
-  const removed: RemovedScaling = { limits, scheduledActions: await deps.scaling.scheduledActions(target) };
+  const removed: RemovedScaling = {
+    variant: plan.request.variant,
+    limits,
+    scheduledActions: await deps.scaling.scheduledActions(target),
+  };
   await deps.removedScaling.save(plan.request.endpoint, plan.executionId, removed);
   await deps.scaling.deregister(target);
   return removed;
@@ -204,6 +204,7 @@ const scheduledActionSchema = z.object({
 });
 
 const removedScalingSchema = z.object({
+  variant: z.string().min(1).optional(),
   limits: z.object({ minCapacity: z.number(), maxCapacity: z.number() }),
   scheduledActions: z.array(scheduledActionSchema),
 });

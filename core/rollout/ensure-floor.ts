@@ -1,5 +1,6 @@
 import { assertFloor, type Floor } from '../floor.js';
 import type { CapacityHolds } from '../ports/capacity-holds.js';
+import type { RemovedScalingStore } from '../ports/removed-scaling-store.js';
 import type { ScalableVariant, VariantScaling } from '../ports/scaling.js';
 import type { DeploymentRecord } from './deploy-rollout.js';
 
@@ -29,10 +30,16 @@ const ROLLOUT_FLOOR_HOLD_DAYS = 3650;
  * request's floor is also recorded as a hold, so a window that ends later restores to it.
  */
 export async function ensureFloor(
-  deps: { scaling: VariantScaling; holds: CapacityHolds; targetConcurrencyPerInstance: number },
+  deps: {
+    scaling: VariantScaling;
+    holds: CapacityHolds;
+    removedScaling: RemovedScalingStore;
+    targetConcurrencyPerInstance: number;
+  },
   target: ScalableVariant,
   wanted: { minCapacity: number; maxCapacity: number },
   deployment: Pick<DeploymentRecord, 'removedScaling'> | undefined,
+  owner: string,
   now: Date,
 ): Promise<FloorResult> {
   const removed = deployment?.removedScaling;
@@ -53,6 +60,8 @@ export async function ensureFloor(
   await deps.scaling.register(target, { minCapacity, maxCapacity });
   const policy = await deps.scaling.putConcurrencyTracking(target, deps.targetConcurrencyPerInstance);
   for (const action of removed?.scheduledActions ?? []) await deps.scaling.putScheduledAction(target, action);
+  // Put back, so forgotten: the lock may now be released, and no later holder restores it again.
+  if (removed) await deps.removedScaling.clear(target.endpoint, owner);
   return {
     minCapacity,
     maxCapacity,

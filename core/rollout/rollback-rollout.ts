@@ -1,10 +1,8 @@
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { EndpointBusyError } from '../errors.js';
 import type { EndpointHost } from '../ports/endpoint-host.js';
-import type { RemovedScalingStore } from '../ports/removed-scaling-store.js';
-import type { VariantScaling } from '../ports/scaling.js';
 import { blueGreen, type DeploymentRecord } from './deploy-rollout.js';
-import { restoreRemovedScaling } from './removed-scaling.js';
+import { type RestoreDependencies, restoreRemovedScaling } from './removed-scaling.js';
 import type { RolloutPlan } from './rollout-plan.js';
 
 /** What the rollback did, for the execution output and the audit record. */
@@ -26,20 +24,16 @@ export type RollbackOutcome =
  *   no new update then, and its own blue/green logic keeps the old fleet serving meanwhile.
  */
 export async function rollbackRollout(
-  deps: {
-    host: EndpointHost;
-    scaling: VariantScaling;
-    removedScaling: RemovedScalingStore;
-    rollbackAlarms: readonly string[];
-  },
+  deps: RestoreDependencies & { host: EndpointHost; rollbackAlarms: readonly string[] },
   plan: RolloutPlan,
   deployment: DeploymentRecord | undefined,
+  now: Date,
 ): Promise<RollbackOutcome> {
   const { endpoint } = plan.request;
-  if (!deployment) return restoreScalingOfFailedDeploy(deps, plan);
+  if (!deployment) return restoreScalingOfFailedDeploy(deps, plan, now);
   if (deployment.action === 'unchanged') {
     // Scaling carried over from a stopped rollout whose lock this one took over.
-    if (deployment.removedScaling) await restoreRemovedScaling(deps.scaling, plan, deployment.removedScaling);
+    if (deployment.removedScaling) await restoreRemovedScaling(deps, plan, deployment.removedScaling, now);
     return { action: 'none', reason: 'the endpoint already ran this config' };
   }
 
@@ -79,7 +73,7 @@ export async function rollbackRollout(
     }
     return { action: 'reverted', toConfig: previous };
   }
-  if (deployment.removedScaling) await restoreRemovedScaling(deps.scaling, plan, deployment.removedScaling);
+  if (deployment.removedScaling) await restoreRemovedScaling(deps, plan, deployment.removedScaling, now);
   return { action: 'already-on-previous', config: state.configName };
 }
 
@@ -88,8 +82,9 @@ export async function rollbackRollout(
  * then failed for good: what it saved first is put back once the endpoint has settled.
  */
 async function restoreScalingOfFailedDeploy(
-  deps: { host: EndpointHost; scaling: VariantScaling; removedScaling: RemovedScalingStore },
+  deps: RestoreDependencies & { host: EndpointHost },
   plan: RolloutPlan,
+  now: Date,
 ): Promise<RollbackOutcome> {
   const { endpoint } = plan.request;
   const removed = await deps.removedScaling.load(endpoint, plan.executionId);
@@ -101,7 +96,7 @@ async function restoreScalingOfFailedDeploy(
       `endpoint ${endpoint} is ${state.status}; scaling is restored once it settles`,
     );
   }
-  await restoreRemovedScaling(deps.scaling, plan, removed);
+  await restoreRemovedScaling(deps, plan, removed, now);
   return {
     action: 'none',
     reason: 'the rollout failed before it changed the endpoint; the scaling it had removed is restored',

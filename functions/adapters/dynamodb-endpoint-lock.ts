@@ -1,8 +1,8 @@
 import {
+  type AttributeValue,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LockBusyError } from '../../core/errors.js';
@@ -12,8 +12,8 @@ import { callAws } from './aws-errors.js';
 /**
  * {@link EndpointLock} on a DynamoDB table keyed by `endpointName` (S).
  *
- * Acquisition is one conditional PutItem: it succeeds when no item exists, the lease has
- * expired, or the caller already owns it. The `ttl` attribute lets DynamoDB's TTL sweep old
+ * Acquisition is one conditional UpdateItem (which creates the item when there is none): it
+ * succeeds when no item exists, the lease has expired, or the caller already owns it. The `ttl` attribute lets DynamoDB's TTL sweep old
  * leases a day after expiry; correctness never depends on the sweep, only on `expiresAt`.
  */
 export class DynamoDbEndpointLock implements EndpointLock {
@@ -23,41 +23,37 @@ export class DynamoDbEndpointLock implements EndpointLock {
   ) {}
 
   async acquire(request: Parameters<EndpointLock['acquire']>[0]): Promise<LockLease> {
-    const { lease, nowSeconds, expiresSeconds } = leaseFor(request);
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            endpointName: { S: request.endpoint },
-            owner: { S: request.owner },
-            purpose: { S: request.purpose },
-            acquiredAt: { S: lease.acquiredAt },
-            expiresAt: { N: String(expiresSeconds) },
-            ttl: { N: String(expiresSeconds + 86_400) },
-          },
-          ConditionExpression: 'attribute_not_exists(endpointName) OR expiresAt < :now OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':owner': { S: request.owner } },
-        }),
-      );
-      return lease;
-    } catch (error) {
-      return this.#busy(request.endpoint, error, 'PutItem');
-    }
+    return this.#claim(
+      request,
+      '(attribute_not_exists(endpointName) OR expiresAt < :now OR #owner = :owner)',
+      {},
+    );
   }
 
   async takeOver(request: Parameters<EndpointLock['takeOver']>[0]): Promise<LockLease> {
-    const { lease, expiresSeconds } = leaseFor(request);
+    return this.#claim(request, '#owner = :from', { ':from': { S: request.from } });
+  }
+
+  /**
+   * One conditional UpdateItem, not PutItem: scaling a rollout saved on the item (see
+   * DynamoDbRemovedScaling) stays with it for the next holder. Only a rollout may take an item
+   * that still carries saved scaling, since only a rollout puts it back.
+   */
+  async #claim(
+    request: Parameters<EndpointLock['acquire']>[0],
+    condition: string,
+    values: Record<string, AttributeValue>,
+  ): Promise<LockLease> {
+    const { lease, nowSeconds, expiresSeconds } = leaseFor(request);
+    const rolloutOnly = request.purpose === 'rollout' ? '' : ' AND attribute_not_exists(removedScaling)';
     try {
-      // UpdateItem rather than PutItem: what the ended holder saved on the item stays with it.
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { endpointName: { S: request.endpoint } },
           UpdateExpression:
             'SET #owner = :owner, purpose = :purpose, acquiredAt = :acquiredAt, expiresAt = :expiresAt, #ttl = :ttl',
-          ConditionExpression: '#owner = :from',
+          ConditionExpression: `${condition}${rolloutOnly}`,
           ExpressionAttributeNames: { '#owner': 'owner', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':owner': { S: request.owner },
@@ -65,24 +61,37 @@ export class DynamoDbEndpointLock implements EndpointLock {
             ':acquiredAt': { S: lease.acquiredAt },
             ':expiresAt': { N: String(expiresSeconds) },
             ':ttl': { N: String(expiresSeconds + 86_400) },
-            ':from': { S: request.from },
+            ...(condition.includes(':now') ? { ':now': { N: String(nowSeconds) } } : {}),
+            ...values,
           },
         }),
       );
       return lease;
     } catch (error) {
-      return this.#busy(request.endpoint, error, 'UpdateItem');
+      return this.#busy(request.endpoint, error);
     }
   }
 
   /** A failed conditional write means somebody else holds the lock: name them. */
-  async #busy(endpoint: string, error: unknown, operation: string): Promise<never> {
+  async #busy(endpoint: string, error: unknown): Promise<never> {
     if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') {
-      return callAws(`DynamoDB ${operation} (lock)`, () => Promise.reject(error));
+      return callAws('DynamoDB UpdateItem (lock)', () => Promise.reject(error));
     }
-    const holder = await this.holder(endpoint);
+    const { Item } = await callAws('DynamoDB GetItem (lock)', () =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { endpointName: { S: endpoint } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const holder = Item ? leaseOf(endpoint, Item) : undefined;
+    const saved = Item?.removedScaling
+      ? '; it holds autoscaling removed for an instance-type change, which only a rollout puts back'
+      : '';
     throw new LockBusyError(
-      `endpoint ${endpoint} is locked by ${holder?.owner ?? 'another execution'} (${holder?.purpose ?? 'unknown'}) until ${holder?.expiresAt ?? 'its lease expires'}`,
+      `endpoint ${endpoint} is locked by ${holder?.owner ?? 'another execution'} (${holder?.purpose ?? 'unknown'}) until ${holder?.expiresAt ?? 'its lease expires'}${saved}`,
       holder?.owner,
     );
   }
@@ -93,7 +102,9 @@ export class DynamoDbEndpointLock implements EndpointLock {
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: { endpointName: { S: endpoint } },
-          ConditionExpression: '#owner = :owner',
+          // Not while scaling saved on it is still to be put back: the lock then stays, for the
+          // next rollout to take over and restore it.
+          ConditionExpression: '#owner = :owner AND attribute_not_exists(removedScaling)',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': { S: owner } },
         }),
@@ -115,15 +126,18 @@ export class DynamoDbEndpointLock implements EndpointLock {
         }),
       ),
     );
-    if (!Item) return undefined;
-    return {
-      endpoint,
-      owner: Item.owner?.S ?? 'unknown',
-      purpose: Item.purpose?.S === 'prewarm' ? 'prewarm' : 'rollout',
-      acquiredAt: Item.acquiredAt?.S ?? '',
-      expiresAt: new Date(Number(Item.expiresAt?.N ?? 0) * 1000).toISOString(),
-    };
+    return Item ? leaseOf(endpoint, Item) : undefined;
   }
+}
+
+function leaseOf(endpoint: string, item: Record<string, AttributeValue>): LockLease {
+  return {
+    endpoint,
+    owner: item.owner?.S ?? 'unknown',
+    purpose: item.purpose?.S === 'prewarm' ? 'prewarm' : 'rollout',
+    acquiredAt: item.acquiredAt?.S ?? '',
+    expiresAt: new Date(Number(item.expiresAt?.N ?? 0) * 1000).toISOString(),
+  };
 }
 
 function leaseFor(request: Parameters<EndpointLock['acquire']>[0]) {

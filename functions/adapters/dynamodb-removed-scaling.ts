@@ -6,8 +6,10 @@ import { callAws } from './aws-errors.js';
 
 /**
  * {@link RemovedScalingStore} on the lock table: an attribute of the rollout's own lock item,
- * written only while that rollout holds the lock. Releasing the lock deletes the item, and with
- * it the saved scaling, which by then the rollout has put back (ensure-floor or rollback).
+ * written only while that rollout holds the lock, and removed once the rollout has put it back
+ * (ensure-floor or rollback). Until then the lock cannot be released (DynamoDbEndpointLock), so a
+ * rollout whose rollback could not restore it leaves it, locked, for the next rollout to take
+ * over and restore.
  */
 export class DynamoDbRemovedScaling implements RemovedScalingStore {
   constructor(
@@ -36,6 +38,25 @@ export class DynamoDbRemovedScaling implements RemovedScalingStore {
           `endpoint ${endpoint}: ${owner} no longer holds its lock, so it may not change its scaling`,
         );
       }
+      return callAws('DynamoDB UpdateItem (removed scaling)', () => Promise.reject(error));
+    }
+  }
+
+  async clear(endpoint: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { endpointName: { S: endpoint } },
+          UpdateExpression: 'REMOVE removedScaling',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      );
+    } catch (error) {
+      // Taken over meanwhile: what is saved is the new holder's to restore now.
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return;
       return callAws('DynamoDB UpdateItem (removed scaling)', () => Promise.reject(error));
     }
   }

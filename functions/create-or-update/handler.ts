@@ -8,10 +8,11 @@ import {
 } from '../../core/rollout/deploy-rollout.js';
 import { readPlan } from '../../core/rollout/rollout-plan.js';
 import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
+import { DynamoDbCapacityHolds } from '../adapters/dynamodb-capacity-holds.js';
 import { DynamoDbRemovedScaling } from '../adapters/dynamodb-removed-scaling.js';
 import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
-import { clientConfig, deployVars, lockVars, readConfig } from '../shared/runtime-config.js';
+import { clientConfig, deployVars, holdsVars, lockVars, readConfig } from '../shared/runtime-config.js';
 
 export interface CreateOrUpdateDeps extends DeployDependencies {
   readonly now: () => Date;
@@ -27,11 +28,12 @@ export function makeHandler(deps: CreateOrUpdateDeps) {
 }
 
 export function defaultDeps(): CreateOrUpdateDeps {
-  const config = readConfig({ ...deployVars, ...lockVars });
+  const config = readConfig({ ...deployVars, ...lockVars, ...holdsVars });
   return {
     host: new SageMakerEndpointHost(new SageMakerClient(clientConfig())),
     scaling: new ApplicationAutoScalingVariantScaling(new ApplicationAutoScalingClient(clientConfig())),
     removedScaling: new DynamoDbRemovedScaling(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
+    holds: new DynamoDbCapacityHolds(new DynamoDBClient(clientConfig()), config.HOLDS_TABLE_NAME),
     executionRoleArn: config.EXECUTION_ROLE_ARN,
     rollbackAlarms: config.ROLLBACK_ALARMS,
     now: () => new Date(),

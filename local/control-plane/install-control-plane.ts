@@ -198,6 +198,7 @@ export async function installControlPlane(
         host,
         scaling,
         removedScaling,
+        holds,
         executionRoleArn: EXECUTION_ROLE_ARN(accountId),
         rollbackAlarms: [],
         now,
@@ -217,11 +218,17 @@ export async function installControlPlane(
     },
     'warmgate-ensure-floor': {
       substitution: 'EnsureFloorFunctionArn',
-      handler: ensureFloor.makeHandler({ scaling, holds, targetConcurrencyPerInstance: 4, now }),
+      handler: ensureFloor.makeHandler({
+        scaling,
+        holds,
+        removedScaling,
+        targetConcurrencyPerInstance: 4,
+        now,
+      }),
     },
     'warmgate-rollback': {
       substitution: 'RollbackFunctionArn',
-      handler: rollback.makeHandler({ host, scaling, removedScaling, rollbackAlarms: [] }),
+      handler: rollback.makeHandler({ host, scaling, removedScaling, holds, rollbackAlarms: [], now }),
     },
     'warmgate-record': {
       substitution: 'RecordFunctionArn',

@@ -134,8 +134,56 @@ describe('endpoint lock', () => {
     // The lock item still works as a lock with the extra attribute on it.
     expect((await lock.holder('saved-scaling'))?.owner).toBe('exec-a');
 
+    // Not released while what it saved is still to be put back: the next rollout inherits it.
+    expect(await lock.release('saved-scaling', 'exec-a')).toBe(false);
+    expect((await lock.holder('saved-scaling'))?.owner).toBe('exec-a');
+    await store.clear('saved-scaling', 'exec-a');
     expect(await lock.release('saved-scaling', 'exec-a')).toBe(true);
     expect(await store.load('saved-scaling', 'exec-a')).toBeUndefined();
+  });
+
+  it('lets only a rollout take an item with saved scaling, keeping it, even once the lease has expired', async () => {
+    const store = new DynamoDbRemovedScaling(client, 'locks');
+    const removed = {
+      variant: 'AllTraffic',
+      limits: { minCapacity: 3, maxCapacity: 6 },
+      scheduledActions: [],
+    };
+    const then = new Date(Date.now() - 3_600_000);
+    await lock.acquire({
+      endpoint: 'expired',
+      owner: 'exec-old',
+      purpose: 'rollout',
+      now: then,
+      leaseSeconds: 60,
+    });
+    await store.save('expired', 'exec-old', removed);
+    const now = new Date();
+    // A pre-warm would release the lock right after raising, and the saved scaling with it.
+    await expect(
+      lock.acquire({ endpoint: 'expired', owner: 'prewarm-1', purpose: 'prewarm', now, leaseSeconds: 600 }),
+    ).rejects.toThrow(/only a rollout puts back/);
+    await expect(
+      lock.takeOver({
+        endpoint: 'expired',
+        owner: 'prewarm-1',
+        purpose: 'prewarm',
+        now,
+        leaseSeconds: 600,
+        from: 'exec-old',
+      }),
+    ).rejects.toBeInstanceOf(LockBusyError);
+    // The lease ran out: a rollout takes the lock, and inherits what was saved.
+    await lock.acquire({
+      endpoint: 'expired',
+      owner: 'exec-new',
+      purpose: 'rollout',
+      now,
+      leaseSeconds: 600,
+    });
+    expect(await store.load('expired', 'exec-new')).toEqual(removed);
+    await store.clear('expired', 'exec-new');
+    expect(await lock.release('expired', 'exec-new')).toBe(true);
   });
 
   it('moves the lock from an ended holder to a new owner, with what the holder saved, and only from that holder', async () => {
@@ -176,6 +224,7 @@ describe('endpoint lock', () => {
     expect((await lock.holder('taken-over'))?.owner).toBe('exec-new');
     expect(await store.load('taken-over', 'exec-new')).toEqual(removed);
     expect(await lock.release('taken-over', 'exec-stopped')).toBe(false);
+    await store.clear('taken-over', 'exec-new');
     expect(await lock.release('taken-over', 'exec-new')).toBe(true);
   });
 

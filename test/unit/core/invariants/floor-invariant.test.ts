@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SafetyViolationError, ValidationError } from '../../../../core/errors.js';
 import type { CapacityHold, CapacityHolds } from '../../../../core/ports/capacity-holds.js';
+import type { RemovedScalingStore } from '../../../../core/ports/removed-scaling-store.js';
 import type {
   ScalableVariant,
   ScalingLimits,
@@ -12,6 +13,8 @@ import { planPrewarm } from '../../../../core/prewarm/prewarm-plan.js';
 import { raiseFloor } from '../../../../core/prewarm/raise-floor.js';
 import { restoreWindowFloor } from '../../../../core/prewarm/restore-floor.js';
 import { ensureFloor } from '../../../../core/rollout/ensure-floor.js';
+import { restoreRemovedScaling } from '../../../../core/rollout/removed-scaling.js';
+import { planRollout } from '../../../../core/rollout/rollout-plan.js';
 
 // In-memory implementations of warmgate's own ports (not of any AWS SDK): the properties are
 // about core's decisions, and every write the core makes is recorded to check against.
@@ -53,7 +56,27 @@ class MemoryHolds implements CapacityHolds {
   }
 }
 
+/** Saved scaling is not what these properties are about; nothing is ever saved here. */
+const noSavedScaling: RemovedScalingStore = {
+  save: async () => {},
+  load: async () => undefined,
+  clear: async () => {},
+};
+
 const NOW = new Date('2026-11-28T00:00:00Z');
+const PLAN = planRollout(
+  {
+    request: {
+      endpoint: 'manga-recs',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/warmgate-container:2',
+      modelDataUrl: 's3://models-bucket/manga/v2.tar.gz',
+      instanceType: 'ml.c5.xlarge',
+    },
+    executionId: 'exec-1',
+    startedAt: '2026-11-28T00:00:00Z',
+  },
+  'aws',
+);
 const target = { endpoint: 'manga-recs', variant: 'AllTraffic' };
 const existingLimits = fc.option(
   fc.record({ minCapacity: fc.integer({ min: 2, max: 20 }), maxCapacity: fc.integer({ min: 2, max: 40 }) }),
@@ -62,10 +85,17 @@ const existingLimits = fc.option(
 
 type Step =
   | { kind: 'rollout'; minCapacity: number; maxCapacity: number }
+  | { kind: 'rollback-restore'; savedMin: number; savedMax: number }
   | { kind: 'raise'; window: number; minCapacity: number }
   | { kind: 'restore'; window: number; baseFloor: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
+  // A failed rollout putting back scaling it removed, whatever floor the saved target had.
+  fc.record({
+    kind: fc.constant('rollback-restore' as const),
+    savedMin: fc.integer({ min: 0, max: 12 }),
+    savedMax: fc.integer({ min: 0, max: 24 }),
+  }),
   fc.record({
     kind: fc.constant('rollout' as const),
     minCapacity: fc.integer({ min: -3, max: 12 }),
@@ -87,10 +117,19 @@ async function apply(scaling: RecordingScaling, holds: MemoryHolds, s: Step): Pr
   switch (s.kind) {
     case 'rollout':
       await ensureFloor(
-        { scaling, holds, targetConcurrencyPerInstance: 4 },
+        { scaling, holds, removedScaling: noSavedScaling, targetConcurrencyPerInstance: 4 },
         target,
         { minCapacity: s.minCapacity, maxCapacity: s.maxCapacity },
         undefined,
+        'exec-1',
+        NOW,
+      );
+      return;
+    case 'rollback-restore':
+      await restoreRemovedScaling(
+        { scaling, holds, removedScaling: noSavedScaling },
+        PLAN,
+        { limits: { minCapacity: s.savedMin, maxCapacity: s.savedMax }, scheduledActions: [] },
         NOW,
       );
       return;
@@ -111,7 +150,7 @@ async function apply(scaling: RecordingScaling, holds: MemoryHolds, s: Step): Pr
 }
 
 describe('floor invariant', () => {
-  it('never writes a MinCapacity below 2 whatever sequence of rollouts, raises and restores runs', async () => {
+  it('never writes a MinCapacity below 2 whatever sequence of rollouts, rollbacks, raises and restores runs', async () => {
     await fc.assert(
       fc.asyncProperty(existingLimits, fc.array(step, { maxLength: 12 }), async (initial, steps) => {
         const scaling = new RecordingScaling(initial);

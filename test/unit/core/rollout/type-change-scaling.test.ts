@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointState } from '../../../../core/endpoint-state.js';
 import { EndpointBusyError, ServiceError } from '../../../../core/errors.js';
 import type { EndpointConfigName, EndpointName, VariantName } from '../../../../core/names.js';
+import type { CapacityHold, CapacityHolds } from '../../../../core/ports/capacity-holds.js';
 import type { EndpointConfigView, EndpointHost } from '../../../../core/ports/endpoint-host.js';
 import type { RemovedScaling, RemovedScalingStore } from '../../../../core/ports/removed-scaling-store.js';
 import type { ScalingLimits, ScheduledAction, VariantScaling } from '../../../../core/ports/scaling.js';
@@ -41,6 +42,20 @@ class Store implements RemovedScalingStore {
   }
   async load(endpoint: string, owner: string) {
     return this.saved.get(`${endpoint}|${owner}`);
+  }
+  async clear(endpoint: string, owner: string) {
+    this.saved.delete(`${endpoint}|${owner}`);
+  }
+}
+
+class Holds implements CapacityHolds {
+  readonly holds: CapacityHold[] = [];
+  async put(hold: CapacityHold) {
+    this.holds.push(hold);
+  }
+  async remove() {}
+  async active() {
+    return [...this.holds];
   }
 }
 
@@ -106,6 +121,7 @@ const deps = (host: Host, scaling: Scaling, removedScaling: Store = new Store())
   host,
   scaling,
   removedScaling,
+  holds: new Holds(),
   executionRoleArn: 'arn:aws:iam::123456789012:role/x',
   rollbackAlarms: [],
 });
@@ -128,7 +144,7 @@ describe('instance-type change', () => {
 
     // The new config went live but failed verification: first pass reverts, scaling stays off.
     host.state = { ...host.state, configName: deployment.configName as EndpointConfigName };
-    await expect(rollbackRollout(deps(host, scaling), plan, deployment)).rejects.toBeInstanceOf(
+    await expect(rollbackRollout(deps(host, scaling), plan, deployment, new Date())).rejects.toBeInstanceOf(
       EndpointBusyError,
     );
     expect(host.updates.at(-1)).toBe('manga-recs-c-old');
@@ -136,7 +152,7 @@ describe('instance-type change', () => {
 
     // SageMaker finished the revert: the retried pass restores the target and the window.
     host.state = { ...host.state, configName: 'manga-recs-c-old' as EndpointConfigName };
-    await expect(rollbackRollout(deps(host, scaling), plan, deployment)).resolves.toMatchObject({
+    await expect(rollbackRollout(deps(host, scaling), plan, deployment, new Date())).resolves.toMatchObject({
       action: 'already-on-previous',
     });
     expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
@@ -159,6 +175,7 @@ describe('instance-type change', () => {
     const retried = await deployRollout(deps(host, scaling, store), plan, new Date());
     expect(retried.action).toBe('updated');
     expect(retried.removedScaling).toEqual({
+      variant: 'AllTraffic',
       limits: { minCapacity: 3, maxCapacity: 6 },
       scheduledActions: [{ name: 'wg-window', schedule: 'at(2026-12-01T00:00:00)', minCapacity: 4 }],
     });
@@ -191,12 +208,24 @@ describe('instance-type change', () => {
       throw new Crash('the Lambda died after DeregisterScalableTarget');
     };
     await expect(deployRollout(deps(host, scaling, store), plan, new Date())).rejects.toBeInstanceOf(Crash);
-    const outcome = await rollbackRollout(deps(host, scaling, store), plan, undefined);
+    const outcome = await rollbackRollout(deps(host, scaling, store), plan, undefined, new Date());
     expect(outcome).toMatchObject({
       action: 'none',
       reason: expect.stringMatching(/scaling it had removed is restored/),
     });
     expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
     expect(scaling.actions.map((a) => a.name)).toEqual(['wg-window']);
+  });
+
+  it('forgets saved scaling once it is put back, so a later holder cannot restore it again', async () => {
+    const host = new Host('manga-recs-c-old');
+    host.failUpdate = true;
+    const scaling = new Scaling();
+    const store = new Store();
+    await expect(deployRollout(deps(host, scaling, store), plan, new Date())).rejects.toBeInstanceOf(
+      ServiceError,
+    );
+    expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
+    expect(store.saved.size).toBe(0);
   });
 });
