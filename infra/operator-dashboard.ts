@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { executionsOf } from './asl-state-machine.js';
 import type { EndpointScope } from './endpoint-scope.js';
 import { allow } from './least-privilege.js';
-import type { ReleasePlanObject } from './release-calendar.js';
+import { allowNotFound, type ReleasePlanObject } from './release-calendar.js';
 import { WarmgateLambda } from './warmgate-lambda.js';
 
 export interface OperatorDashboardProps {
@@ -221,5 +221,11 @@ export class OperatorDashboard extends Construct {
       resources: [props.releasePlan.objectArn],
       why: 'Reads the release plan calendar-sync published, to show the planned windows.',
     });
+    allowNotFound(
+      role,
+      props.releasePlan.bucketArn,
+      [props.releasePlan.key],
+      'Lets S3 say that no plan is published yet, so the dashboard shows no releases instead of failing.',
+    );
   }
 }

@@ -4,7 +4,7 @@ import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -46,6 +46,22 @@ export const RELEASE_PLAN_KEY = 'warmgate/release-plan.json';
 export interface ReleasePlanObject {
   readonly url: string;
   readonly objectArn: string;
+  readonly bucketArn: string;
+  readonly key: string;
+}
+
+/**
+ * s3:ListBucket on `bucketArn`, for `keys` only. Without it, S3 answers a GetObject of a missing
+ * key with 403 AccessDenied instead of 404 NoSuchKey, and "no plan published yet" or "no calendar
+ * uploaded yet" would read as a permissions failure.
+ */
+export function allowNotFound(role: IRole, bucketArn: string, keys: readonly string[], why: string): void {
+  allow(role, {
+    actions: ['s3:ListBucket'],
+    resources: [bucketArn],
+    conditions: { StringEquals: { 's3:prefix': [...keys] } },
+    why,
+  });
 }
 
 /**
@@ -87,6 +103,8 @@ export class ReleaseCalendar extends Construct {
     this.releasePlan = {
       url: `s3://${this.bucket.bucketName}/${RELEASE_PLAN_KEY}`,
       objectArn: this.bucket.arnForObjects(RELEASE_PLAN_KEY),
+      bucketArn: this.bucket.bucketArn,
+      key: RELEASE_PLAN_KEY,
     };
     // S3 to EventBridge directly: the CDK's notification API would deploy its own custom-resource
     // Lambda (with a managed policy) to set what is a plain bucket property.
@@ -137,6 +155,12 @@ export class ReleaseCalendar extends Construct {
       ],
       why: 'Reads the release calendar (and the warmup manifest beside it).',
     });
+    allowNotFound(
+      this.read.role,
+      this.bucket.bucketArn,
+      [props.calendarKey, ...(props.warmupKey ? [props.warmupKey] : [])],
+      'Lets S3 say that the calendar (or warmup manifest) is not uploaded yet, instead of access denied.',
+    );
 
     this.sync = new WarmgateLambda(this, 'SyncSchedules', {
       name: 'sync-schedules',

@@ -11,7 +11,7 @@
  * the catalog; M holds each series' IDF-weighted, unit-length concept profile. Nothing is
  * random, so the same source always gives the same bytes.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WarmupManifestInput } from '../../core/warmup-manifest.js';
 import type { CatalogFile, TokenizerConfig } from '../recommender/catalog.js';
@@ -341,13 +341,28 @@ export function buildExampleModel(): ExampleModel {
   return { model, catalog, manifest: exampleManifest() };
 }
 
-/** Writes `model.onnx`, `catalog.json` and `warmup.json` into `dir` (created if missing). */
+/**
+ * Writes `model.onnx`, `catalog.json` and `warmup.json` into `dir` (created if missing).
+ *
+ * Each file is written beside its place and renamed over it, never rewritten in place: the local
+ * region hard-links model directories into its instances (local/sagemaker/model-source.ts), and an
+ * instance already running must keep the files it started with.
+ */
 export async function writeExampleModel(dir: string): Promise<{ files: string[]; modelBytes: number }> {
   const built = buildExampleModel();
   await mkdir(dir, { recursive: true });
-  const files = [join(dir, 'model.onnx'), join(dir, 'catalog.json'), join(dir, 'warmup.json')];
-  await writeFile(files[0] as string, built.model);
-  await writeFile(files[1] as string, `${JSON.stringify(built.catalog, null, 2)}\n`);
-  await writeFile(files[2] as string, `${JSON.stringify(built.manifest, null, 2)}\n`);
+  const contents: [string, string | Uint8Array][] = [
+    ['model.onnx', built.model],
+    ['catalog.json', `${JSON.stringify(built.catalog, null, 2)}\n`],
+    ['warmup.json', `${JSON.stringify(built.manifest, null, 2)}\n`],
+  ];
+  const files: string[] = [];
+  for (const [name, content] of contents) {
+    const file = join(dir, name);
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, content);
+    await rename(partial, file);
+    files.push(file);
+  }
   return { files, modelBytes: built.model.byteLength };
 }

@@ -136,6 +136,8 @@ export class S3Objects {
         method,
         headers: sent,
         ...(content ? { body: content.body } : {}),
+        // A redirect would re-send headers signed for this host to another one.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
       });
     } catch (error) {

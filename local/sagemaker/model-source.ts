@@ -91,8 +91,10 @@ export async function resolveModelSource(input: {
  * Fills `dst` with hard links to the files under `src` (copies where a link cannot be made, such
  * as across file systems). A link costs nothing however large the model is: copying the example
  * model's 7.6 MB into each instance took ~25 ms of a local rollout. The container only reads its
- * model directory, and an editor that rewrites a model file replaces it rather than writing into
- * it, so a running instance keeps the files it started with, as it would with a copy.
+ * model directory. A running instance keeps the files it started with, as it would with a copy,
+ * as long as model files are replaced (written beside and renamed, as writeExampleModel does)
+ * rather than rewritten in place; a tool that rewrites a file in place (`cp` over it) changes it
+ * under the instances too. The README says so.
  */
 async function linkTree(src: string, dst: string): Promise<void> {
   await mkdir(dst, { recursive: true });

@@ -312,9 +312,16 @@ describe('warmgate CDK app', () => {
   it('lets read-calendar read the calendar and nothing else', () => {
     const statements = policies(template)
       .filter((p) => p.id.startsWith('CalendarReadCalendarRoleDefaultPolicy'))
-      .flatMap((p) => p.statements)
-      .flatMap((st) => list(st.Action));
-    expect(statements.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject']);
+      .flatMap((p) => p.statements);
+    expect(statements.flatMap((st) => list(st.Action)).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    // Listing only as far as telling "not uploaded yet" from "denied": the calendar's own key.
+    const listing = statements.find((st) => list(st.Action).includes('s3:ListBucket'));
+    expect(listing?.Condition).toEqual({ StringEquals: { 's3:prefix': ['calendar.yaml'] } });
   });
 
   it("alarms to an SNS topic when any endpoint's pre-warm was late", () => {
