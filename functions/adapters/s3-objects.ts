@@ -77,8 +77,7 @@ export class S3Objects {
 
   /** The object's body as UTF-8 text. @throws NotFoundError when there is no such object. */
   async getText(location: S3Location): Promise<string> {
-    const response = await this.#send('GET', location, 'S3 GetObject');
-    return response.text();
+    return this.#send('GET', location, 'S3 GetObject');
   }
 
   /** Writes the object, replacing any current version. */
@@ -91,7 +90,7 @@ export class S3Objects {
     location: S3Location,
     action: string,
     content?: { body: string; contentType: string },
-  ): Promise<Response> {
+  ): Promise<string> {
     const attempts = this.#options.maxAttempts ?? 3;
     const label = `${action} s3://${location.bucket}/${location.key}`;
     for (let attempt = 1; ; attempt++) {
@@ -111,7 +110,7 @@ export class S3Objects {
     location: S3Location,
     label: string,
     content: { body: string; contentType: string } | undefined,
-  ): Promise<Response> {
+  ): Promise<string> {
     const url = this.#url(location);
     const headers: Record<string, string> = { host: url.host };
     if (content) {
@@ -145,8 +144,13 @@ export class S3Objects {
       const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new TransientError(`${label}: ${(error as Error).message} (${code})`, { cause: error });
     }
-    if (response.ok) return response;
-    throw await serviceError(response);
+    if (!response.ok) throw await serviceError(response);
+    try {
+      // Read here, inside the retry: a body cut off or timed out is as transient as no answer.
+      return await response.text();
+    } catch (error) {
+      throw new TransientError(`${label}: reading the body: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   #url({ bucket, key }: S3Location): URL {

@@ -3,6 +3,7 @@ import type { NormalizedCalendar } from '../../core/calendar/normalized-calendar
 import { ValidationError } from '../../core/errors.js';
 import type { CalendarSource } from '../../core/ports/prewarm-schedules.js';
 import { readCalendar } from '../../core/prewarm/read-calendar.js';
+import { parseOrThrow } from '../../core/validation.js';
 import { calendarSource } from '../adapters/calendar-sources.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { modeVars, readConfig } from '../shared/runtime-config.js';
@@ -15,19 +16,18 @@ export interface ReadCalendarDeps {
   readonly now: () => number;
 }
 
-/**
- * The `warmgate-calendar-sync` execution input: empty from the daily rule and the calendar
- * upload rule (the calendar is CALENDAR_URL), or naming a calendar to read.
- */
-export interface ReadEvent {
-  readonly calendarUrl?: string;
-  readonly warmupUrl?: string;
-}
-
 const url = z
   .string()
   .regex(/^(s3|file):\/\//, 'must be s3://BUCKET/KEY or file:///PATH')
   .optional();
+
+/**
+ * The `warmgate-calendar-sync` execution input: empty from the daily rule and the calendar
+ * upload rule (the calendar is CALENDAR_URL), or naming a calendar to read. Parsed, not cast: an
+ * execution started by hand with `{"calendarUrl": 7}` is refused naming the field.
+ */
+const readEventSchema = z.object({ calendarUrl: url, warmupUrl: url });
+export type ReadEvent = z.output<typeof readEventSchema>;
 
 const readVars = {
   ...modeVars,
@@ -45,7 +45,7 @@ const readVars = {
  */
 export function makeHandler(deps: ReadCalendarDeps) {
   return lambdaHandler('read-calendar', async (event: unknown): Promise<NormalizedCalendar> => {
-    const request = (event ?? {}) as ReadEvent;
+    const request = parseOrThrow(readEventSchema, event ?? {});
     return readCalendar(deps.source(request), { horizonDays: deps.horizonDays }, deps.now());
   });
 }

@@ -311,6 +311,14 @@ ${releases}`;
     expect(after.Schedules?.map((s) => s.Name)).toEqual(before.Schedules?.map((s) => s.Name));
   });
 
+  it('refuses a malformed execution input naming the field, before reading any calendar', async () => {
+    const out = await runCalendarSync({ calendarUrl: 7, warmupUrl: 'http://example.com/warmup.json' });
+    expect(out.status).toBe('FAILED');
+    expect(out.error).toBe('ValidationError');
+    expect(out.cause).toMatch(/calendarUrl/);
+    expect(out.cause).toMatch(/warmupUrl.*s3:\/\/BUCKET\/KEY or file:\/\/\/PATH/);
+  });
+
   it('starts the pre-warm state machine when a schedule comes due', async () => {
     const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
     const before = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
