@@ -105,7 +105,7 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
     for (const s of starting) s.worker.postMessage({ type: 'catalog', catalog } satisfies ToWorker);
     const infos = started.map((s) => (s as PromiseFulfilledResult<WorkerLoaded>).value);
     starting.forEach((s) => {
-      this.#attach({ worker: s.worker, job: undefined, completed: 0 });
+      this.#attach({ worker: s.worker, job: undefined, completed: 0 }, s.exited());
     });
     this.#loaded = true;
     return {
@@ -127,7 +127,8 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
     return starting.initialise(this.#options.modelDir, this.#options.ort);
   }
 
-  #attach(slot: Slot): void {
+  /** @param exited why the worker already exited, if it did before it was attached. */
+  #attach(slot: Slot, exited?: string): void {
     this.#slots.push(slot);
     slot.worker.on('message', (message: FromWorker) => {
       const job = slot.job;
@@ -154,7 +155,7 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
           if (this.#closed) void fresh.worker.terminate();
           else {
             fresh.worker.postMessage({ type: 'catalog', catalog } satisfies ToWorker);
-            this.#attach({ worker: fresh.worker, job: undefined, completed: 0 });
+            this.#attach({ worker: fresh.worker, job: undefined, completed: 0 }, fresh.exited());
             this.#options.onWorkerEvent?.('worker-replaced', {});
             this.#pump();
           }
@@ -167,6 +168,8 @@ export class OnnxRecommenderBackend implements ModelBackend<RecommendationReques
     };
     slot.worker.on('error', (error) => lost(error.message));
     slot.worker.on('exit', (code) => lost(`exit ${code}`));
+    // Its 'exit' event has come and gone: replace it now, or its jobs would wait for nothing.
+    if (exited) queueMicrotask(() => lost(exited));
   }
 
   /** Hands queued jobs to idle workers, least-used first, so warmup waves reach every worker. */

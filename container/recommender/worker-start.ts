@@ -41,6 +41,11 @@ export interface StartingWorker {
    * the worker hit before anyone asked.
    */
   initialise(modelDir: string, ort: OrtOptions): Promise<WorkerLoaded>;
+  /**
+   * Why the worker exited, if it has: its 'exit' event fires once, so a worker that died between
+   * loading and being adopted must be seen here, or its adopter would wait for it forever.
+   */
+  exited(): string | undefined;
 }
 
 const sameInit = (a: WorkerInit, b: WorkerInit) =>
@@ -54,7 +59,9 @@ export function startInferenceWorker(): StartingWorker {
   const onEarlyError = (error: Error) => {
     early ??= error;
   };
+  let exitedWith: string | undefined;
   const onEarlyExit = (code: number) => {
+    exitedWith = `exit ${code}`;
     early ??= new Error(`inference worker exited with code ${code} before it was initialised`);
   };
   worker.on('error', onEarlyError);
@@ -102,7 +109,7 @@ export function startInferenceWorker(): StartingWorker {
     sent = { init, loaded };
     return loaded;
   };
-  return { worker, initialise };
+  return { worker, initialise, exited: () => exitedWith };
 }
 
 const prestarted: StartingWorker[] = [];

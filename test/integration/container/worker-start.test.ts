@@ -48,4 +48,14 @@ describe('an inference worker initialised early', () => {
     await expect(starting.initialise(tempDir(), ort)).rejects.toThrow(/other options/);
     await expect(early).rejects.toThrow(/model\.onnx/);
   });
+
+  it('remembers that it exited after loading, so the backend adopting it replaces it instead of waiting', async () => {
+    const dir = await exampleModel();
+    const starting = start();
+    await starting.initialise(dir, ort);
+    expect(starting.exited()).toBeUndefined();
+    await starting.worker.terminate();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(starting.exited()).toMatch(/^exit /);
+  });
 });
