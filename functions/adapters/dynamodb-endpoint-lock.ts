@@ -77,17 +77,9 @@ export class DynamoDbEndpointLock implements EndpointLock {
     if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') {
       return callAws('DynamoDB UpdateItem (lock)', () => Promise.reject(error));
     }
-    const { Item } = await callAws('DynamoDB GetItem (lock)', () =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { endpointName: { S: endpoint } },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const holder = Item ? leaseOf(endpoint, Item) : undefined;
-    const saved = Item?.removedScaling
+    const item = await this.#item(endpoint);
+    const holder = item ? leaseOf(endpoint, item) : undefined;
+    const saved = item?.removedScaling
       ? '; it holds autoscaling removed for an instance-type change, which only a rollout puts back'
       : '';
     throw new LockBusyError(
@@ -117,6 +109,11 @@ export class DynamoDbEndpointLock implements EndpointLock {
   }
 
   async holder(endpoint: string): Promise<LockLease | undefined> {
+    const item = await this.#item(endpoint);
+    return item ? leaseOf(endpoint, item) : undefined;
+  }
+
+  async #item(endpoint: string): Promise<Record<string, AttributeValue> | undefined> {
     const { Item } = await callAws('DynamoDB GetItem (lock)', () =>
       this.client.send(
         new GetItemCommand({
@@ -126,7 +123,7 @@ export class DynamoDbEndpointLock implements EndpointLock {
         }),
       ),
     );
-    return Item ? leaseOf(endpoint, Item) : undefined;
+    return Item;
   }
 }
 
