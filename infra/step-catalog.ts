@@ -65,6 +65,20 @@ function allowSavedScaling(role: IRole, tables: ControlPlaneTables): void {
   });
 }
 
+/**
+ * core/rollout/removed-scaling.ts `restoreRemovedScaling` (its RestoreDependencies): re-register the
+ * target and its scheduled actions at the floor the active holds need, then forget what was saved.
+ */
+function allowRestoreRemovedScaling(role: IRole, scope: EndpointScope, tables: ControlPlaneTables): void {
+  allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
+  allowSavedScaling(role, tables);
+  allow(role, {
+    actions: ['dynamodb:Query'],
+    resources: [tables.holds.tableArn],
+    why: 'Reads the active holds, whose floor removed scaling is put back at.',
+  });
+}
+
 /** `functions/shared/telemetry-deps.ts`: the audit record and the CloudWatch metrics. */
 function allowTelemetry(role: IRole, { tables }: StepResources): void {
   allow(role, {
@@ -154,13 +168,7 @@ const createOrUpdate: StepDefinition = {
     allowDeploy(role, scope, executionRole);
     allowReadScaling(role, { scheduledActions: true });
     allowDeregisterScaling(role, scope);
-    allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
-    allowSavedScaling(role, tables);
-    allow(role, {
-      actions: ['dynamodb:Query'],
-      resources: [tables.holds.tableArn],
-      why: 'Reads the active holds, whose floor removed scaling is put back at when an update is refused.',
-    });
+    allowRestoreRemovedScaling(role, scope, tables);
   },
 };
 
@@ -218,13 +226,7 @@ const rollback: StepDefinition = {
   grant: (role, { scope, tables }) => {
     allowDescribeEndpoint(role, scope);
     allowRevert(role, scope);
-    allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: false });
-    allowSavedScaling(role, tables);
-    allow(role, {
-      actions: ['dynamodb:Query'],
-      resources: [tables.holds.tableArn],
-      why: 'Reads the active holds, whose floor removed scaling is put back at.',
-    });
+    allowRestoreRemovedScaling(role, scope, tables);
   },
 };
 

@@ -1,4 +1,4 @@
-import { assertFloor, MIN_FLOOR } from '../floor.js';
+import { clampFloor, MIN_FLOOR, restoreFloor } from '../floor.js';
 import type { CapacityHolds } from '../ports/capacity-holds.js';
 import type { RemovedScaling, RemovedScalingStore } from '../ports/removed-scaling-store.js';
 import type { VariantScaling } from '../ports/scaling.js';
@@ -28,8 +28,13 @@ export async function restoreRemovedScaling(
 ): Promise<void> {
   const target = { endpoint: plan.request.endpoint, variant: removed.variant ?? plan.request.variant };
   const held = await deps.holds.active(target.endpoint, now);
-  const knownFloor = held.some((h) => h.holdId === ROLLOUT_FLOOR_HOLD) ? 0 : removed.limits.minCapacity;
-  const minCapacity = assertFloor(Math.max(MIN_FLOOR, knownFloor, ...held.map((h) => h.minCapacity)));
+  const base = clampFloor(
+    held.some((h) => h.holdId === ROLLOUT_FLOOR_HOLD) ? MIN_FLOOR : removed.limits.minCapacity,
+  );
+  const minCapacity = restoreFloor(
+    base,
+    held.map((h) => h.minCapacity),
+  );
   await deps.scaling.register(target, {
     minCapacity,
     maxCapacity: Math.max(removed.limits.maxCapacity, minCapacity),
