@@ -5,9 +5,8 @@
  * the code a client request takes (JSON parsing, validation, tokenising, the session, ranking,
  * serialisation), not a side path that merely touches the session.
  */
-import { ValidationError } from '../core/errors.js';
+import { InferenceError, ModelNotLoadedError, QueueFullError, ValidationError } from '../core/errors.js';
 import type { ModelBackend } from './backend.js';
-import { InferenceError, ModelNotLoadedError, QueueFullError } from './errors.js';
 
 export interface InvocationOutcome {
   readonly status: number;

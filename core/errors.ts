@@ -86,6 +86,17 @@ export class LockBusyError extends WarmgateError {
   }
 }
 
+/**
+ * This execution no longer holds the endpoint's lock: a redriven execution whose lock was released
+ * or taken over meanwhile, or one that outlived its lease. Never retried, and the step that throws
+ * it has changed nothing: another execution may be acting on the endpoint.
+ */
+export class LockLostError extends WarmgateError {
+  override readonly name = 'LockLostError';
+  readonly code = 'LOCK_LOST';
+  readonly retryable = false;
+}
+
 /** The state changed under us in a way that makes the requested action unsafe. */
 export class ConflictError extends WarmgateError {
   override readonly name = 'ConflictError';
@@ -148,4 +159,27 @@ export class EndpointBusyError extends WarmgateError {
   override readonly name = 'EndpointBusyError';
   readonly code = 'ENDPOINT_BUSY';
   readonly retryable = true;
+}
+
+// The inference container's failures, answered over HTTP by container/invocation.ts.
+
+/** The container's inference queue is full. The client should back off and retry (HTTP 429). */
+export class QueueFullError extends WarmgateError {
+  override readonly name = 'QueueFullError';
+  readonly code = 'OVERLOADED';
+  readonly retryable = true;
+}
+
+/** The model is not loaded (yet, or any more). Only reachable without the gate or while draining (HTTP 503). */
+export class ModelNotLoadedError extends WarmgateError {
+  override readonly name = 'ModelNotLoadedError';
+  readonly code = 'MODEL_NOT_LOADED';
+  readonly retryable = true;
+}
+
+/** The model backend failed while running a request that had passed validation (HTTP 500). */
+export class InferenceError extends WarmgateError {
+  override readonly name = 'InferenceError';
+  readonly code = 'INFERENCE_FAILED';
+  readonly retryable = false;
 }

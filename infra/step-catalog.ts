@@ -56,6 +56,15 @@ const pollIntervals = () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30'
 // A polling step long-polls for up to POLL_LONG_SECONDS inside its Lambda (core/poll-policy.ts).
 const POLL_STEP_TIMEOUT = Duration.seconds(60);
 
+/** core/confirm-lock-held.ts: every step that changes the endpoint first reads who holds its lock. */
+function allowConfirmLock(role: IRole, tables: ControlPlaneTables): void {
+  allow(role, {
+    actions: ['dynamodb:GetItem'],
+    resources: [tables.locks.tableArn],
+    why: 'Confirms that this execution still holds the endpoint lock before changing anything (a redriven execution may have lost it).',
+  });
+}
+
 /** functions/adapters/dynamodb-removed-scaling.ts: saved scaling on the execution's own lock item. */
 function allowSavedScaling(role: IRole, tables: ControlPlaneTables): void {
   allow(role, {
@@ -169,6 +178,7 @@ const createOrUpdate: StepDefinition = {
     allowReadScaling(role, { scheduledActions: true });
     allowDeregisterScaling(role, scope);
     allowRestoreRemovedScaling(role, scope, tables);
+    allowConfirmLock(role, tables);
   },
 };
 
@@ -212,6 +222,7 @@ const ensureFloor: StepDefinition = {
     });
     allowWriteScaling(role, scope, { scheduledActions: true, trackingPolicy: true });
     allowSavedScaling(role, tables);
+    allowConfirmLock(role, tables);
   },
 };
 
@@ -227,6 +238,7 @@ const rollback: StepDefinition = {
     allowDescribeEndpoint(role, scope);
     allowRevert(role, scope);
     allowRestoreRemovedScaling(role, scope, tables);
+    allowConfirmLock(role, tables);
   },
 };
 
@@ -247,7 +259,7 @@ const prewarmPlan: StepDefinition = {
 const raiseFloor: StepDefinition = {
   name: 'raise-floor',
   timeout: STEP_TIMEOUT,
-  environment: holdsTable,
+  environment: (resources) => ({ ...holdsTable(resources), ...lockTable(resources) }),
   grant: (role, { scope, tables }) => {
     allow(role, {
       actions: ['dynamodb:PutItem'],
@@ -255,6 +267,7 @@ const raiseFloor: StepDefinition = {
       why: "Writes the window's capacity hold before raising the floor, so a rollout meanwhile keeps it.",
     });
     allowFloorChange(role, scope);
+    allowConfirmLock(role, tables);
   },
 };
 
@@ -268,7 +281,7 @@ const checkCapacity: StepDefinition = {
 const restoreFloor: StepDefinition = {
   name: 'restore-floor',
   timeout: STEP_TIMEOUT,
-  environment: holdsTable,
+  environment: (resources) => ({ ...holdsTable(resources), ...lockTable(resources) }),
   grant: (role, { scope, tables }) => {
     allow(role, {
       actions: ['dynamodb:DeleteItem', 'dynamodb:Query'],
@@ -276,6 +289,7 @@ const restoreFloor: StepDefinition = {
       why: "Removes the window's hold, then reads the holds still active to restore the highest floor they need.",
     });
     allowFloorChange(role, scope);
+    allowConfirmLock(role, tables);
   },
 };
 

@@ -9,10 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { ModelLoadError } from '../../core/errors.js';
+import { InferenceError, ModelLoadError, ModelNotLoadedError, QueueFullError } from '../../core/errors.js';
 import type { BackendStats, LoadReport, ModelBackend } from '../backend.js';
 import type { OrtOptions } from '../config.js';
-import { InferenceError, ModelNotLoadedError, QueueFullError } from '../errors.js';
 import { type CatalogFile, CatalogFileSchema } from './catalog.js';
 import type { FromWorker, Recommendation, ToWorker } from './protocol.js';
 import {

@@ -3,8 +3,9 @@ import type { ExecutionStatus } from '../../core/ports/execution-status.js';
 import { callAws } from './aws-errors.js';
 
 /**
- * Statuses after which the execution starts no further step. A redrive would resume one of
- * these; warmgate's executions are not meant to be redriven (README: start a new one instead).
+ * Statuses after which the execution starts no further step, unless it is redriven. A redriven
+ * execution whose lock was taken over meanwhile changes nothing: its changing steps confirm the
+ * lock first (core/confirm-lock-held.ts).
  */
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 

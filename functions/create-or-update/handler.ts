@@ -1,6 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
 import {
   type DeployDependencies,
   type DeploymentRecord,
@@ -9,22 +10,24 @@ import {
 import { readPlan } from '../../core/rollout/rollout-plan.js';
 import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
 import { DynamoDbCapacityHolds } from '../adapters/dynamodb-capacity-holds.js';
+import { DynamoDbEndpointLock } from '../adapters/dynamodb-endpoint-lock.js';
 import { DynamoDbRemovedScaling } from '../adapters/dynamodb-removed-scaling.js';
 import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, deployVars, holdsVars, lockVars, readConfig } from '../shared/runtime-config.js';
 
 export interface CreateOrUpdateDeps extends DeployDependencies {
+  readonly lock: LockHolderReader;
   readonly now: () => Date;
 }
 
 /** Creates the model and config, then creates the endpoint or starts its blue/green update. */
 export function makeHandler(deps: CreateOrUpdateDeps) {
-  return lambdaHandler(
-    'create-or-update',
-    async (event: { plan: unknown }): Promise<DeploymentRecord> =>
-      deployRollout(deps, readPlan(event.plan), deps.now()),
-  );
+  return lambdaHandler('create-or-update', async (event: { plan: unknown }): Promise<DeploymentRecord> => {
+    const plan = readPlan(event.plan);
+    await confirmLockHeld(deps.lock, plan.request.endpoint, plan.executionId);
+    return deployRollout(deps, plan, deps.now());
+  });
 }
 
 export function defaultDeps(): CreateOrUpdateDeps {
@@ -33,6 +36,7 @@ export function defaultDeps(): CreateOrUpdateDeps {
     host: new SageMakerEndpointHost(new SageMakerClient(clientConfig())),
     scaling: new ApplicationAutoScalingVariantScaling(new ApplicationAutoScalingClient(clientConfig())),
     removedScaling: new DynamoDbRemovedScaling(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
+    lock: new DynamoDbEndpointLock(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
     holds: new DynamoDbCapacityHolds(new DynamoDBClient(clientConfig()), config.HOLDS_TABLE_NAME),
     executionRoleArn: config.EXECUTION_ROLE_ARN,
     rollbackAlarms: config.ROLLBACK_ALARMS,

@@ -1,5 +1,6 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
 import type { CapacityHolds } from '../../core/ports/capacity-holds.js';
 import type { RemovedScalingStore } from '../../core/ports/removed-scaling-store.js';
 import type { VariantScaling } from '../../core/ports/scaling.js';
@@ -8,6 +9,7 @@ import { ensureFloor, type FloorResult } from '../../core/rollout/ensure-floor.j
 import { readPlan } from '../../core/rollout/rollout-plan.js';
 import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
 import { DynamoDbCapacityHolds } from '../adapters/dynamodb-capacity-holds.js';
+import { DynamoDbEndpointLock } from '../adapters/dynamodb-endpoint-lock.js';
 import { DynamoDbRemovedScaling } from '../adapters/dynamodb-removed-scaling.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, holdsVars, lockVars, readConfig, scalingVars } from '../shared/runtime-config.js';
@@ -16,6 +18,7 @@ export interface EnsureFloorDeps {
   readonly scaling: VariantScaling;
   readonly holds: CapacityHolds;
   readonly removedScaling: RemovedScalingStore;
+  readonly lock: LockHolderReader;
   readonly targetConcurrencyPerInstance: number;
   readonly now: () => Date;
 }
@@ -28,6 +31,7 @@ export function makeHandler(deps: EnsureFloorDeps) {
       const plan = readPlan(event.plan);
       const deployment = readDeployment(event.deployment);
       const { endpoint, variant, minCapacity, maxCapacity } = plan.request;
+      await confirmLockHeld(deps.lock, endpoint, plan.executionId);
       return ensureFloor(
         deps,
         { endpoint, variant },
@@ -46,6 +50,7 @@ export function defaultDeps(): EnsureFloorDeps {
     scaling: new ApplicationAutoScalingVariantScaling(new ApplicationAutoScalingClient(clientConfig())),
     holds: new DynamoDbCapacityHolds(new DynamoDBClient(clientConfig()), config.HOLDS_TABLE_NAME),
     removedScaling: new DynamoDbRemovedScaling(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
+    lock: new DynamoDbEndpointLock(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
     targetConcurrencyPerInstance: config.TARGET_CONCURRENCY_PER_INSTANCE,
     now: () => new Date(),
   };

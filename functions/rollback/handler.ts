@@ -1,6 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
 import type { EndpointHost } from '../../core/ports/endpoint-host.js';
 import { readDeployment } from '../../core/rollout/deploy-rollout.js';
 import type { RestoreDependencies } from '../../core/rollout/removed-scaling.js';
@@ -8,6 +9,7 @@ import { type RollbackOutcome, rollbackRollout } from '../../core/rollout/rollba
 import { readPlan } from '../../core/rollout/rollout-plan.js';
 import { ApplicationAutoScalingVariantScaling } from '../adapters/application-auto-scaling-variant-scaling.js';
 import { DynamoDbCapacityHolds } from '../adapters/dynamodb-capacity-holds.js';
+import { DynamoDbEndpointLock } from '../adapters/dynamodb-endpoint-lock.js';
 import { DynamoDbRemovedScaling } from '../adapters/dynamodb-removed-scaling.js';
 import { SageMakerEndpointHost } from '../adapters/sagemaker-endpoint-host.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
@@ -15,6 +17,7 @@ import { clientConfig, deployVars, holdsVars, lockVars, readConfig } from '../sh
 
 export interface RollbackDeps extends RestoreDependencies {
   readonly host: EndpointHost;
+  readonly lock: LockHolderReader;
   readonly rollbackAlarms: readonly string[];
   readonly now: () => Date;
 }
@@ -29,6 +32,8 @@ export function makeHandler(deps: RollbackDeps) {
     async (event: { plan: unknown; deployment?: unknown }): Promise<RollbackOutcome> => {
       const plan = readPlan(event.plan);
       const deployment = event.deployment === undefined ? undefined : readDeployment(event.deployment);
+      // A rollback is a change too: after losing the lock it would undo another rollout's work.
+      await confirmLockHeld(deps.lock, plan.request.endpoint, plan.executionId);
       return rollbackRollout(deps, plan, deployment, deps.now());
     },
   );
@@ -40,6 +45,7 @@ export function defaultDeps(): RollbackDeps {
     host: new SageMakerEndpointHost(new SageMakerClient(clientConfig())),
     scaling: new ApplicationAutoScalingVariantScaling(new ApplicationAutoScalingClient(clientConfig())),
     removedScaling: new DynamoDbRemovedScaling(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
+    lock: new DynamoDbEndpointLock(new DynamoDBClient(clientConfig()), config.LOCK_TABLE_NAME),
     holds: new DynamoDbCapacityHolds(new DynamoDBClient(clientConfig()), config.HOLDS_TABLE_NAME),
     now: () => new Date(),
     rollbackAlarms: config.ROLLBACK_ALARMS,

@@ -171,7 +171,7 @@ export async function installControlPlane(
     audit: new DynamoDbAuditLog(clients.dynamodb, CONTROL_PLANE_TABLES.audit.name),
     now,
   };
-  const floorChange = { scaling, holds, now };
+  const floorChange = { scaling, holds, lock, now };
   const handlers: Record<string, { substitution: string; handler: unknown }> = {
     'warmgate-validate-plan': {
       substitution: 'ValidatePlanFunctionArn',
@@ -199,6 +199,7 @@ export async function installControlPlane(
         scaling,
         removedScaling,
         holds,
+        lock,
         executionRoleArn: EXECUTION_ROLE_ARN(accountId),
         rollbackAlarms: [],
         now,
@@ -222,13 +223,14 @@ export async function installControlPlane(
         scaling,
         holds,
         removedScaling,
+        lock,
         targetConcurrencyPerInstance: 4,
         now,
       }),
     },
     'warmgate-rollback': {
       substitution: 'RollbackFunctionArn',
-      handler: rollback.makeHandler({ host, scaling, removedScaling, holds, rollbackAlarms: [], now }),
+      handler: rollback.makeHandler({ host, scaling, removedScaling, holds, lock, rollbackAlarms: [], now }),
     },
     'warmgate-record': {
       substitution: 'RecordFunctionArn',

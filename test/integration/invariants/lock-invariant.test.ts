@@ -4,7 +4,8 @@ import dynalite from 'dynalite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireEndpointLock } from '../../../core/acquire-endpoint-lock.js';
-import { ConflictError, LockBusyError } from '../../../core/errors.js';
+import { confirmLockHeld } from '../../../core/confirm-lock-held.js';
+import { ConflictError, LockBusyError, LockLostError } from '../../../core/errors.js';
 import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
 import { DynamoDbRemovedScaling } from '../../../functions/adapters/dynamodb-removed-scaling.js';
 
@@ -90,6 +91,41 @@ describe('endpoint lock', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('lets a changing step go ahead only for the execution holding the lock, whatever happened to it', async () => {
+    // The fence a redriven execution meets at every step that changes the endpoint: after any
+    // history of acquires (by others, after expiry) and releases, exactly the current holder passes.
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (raw) => {
+        runs += 1;
+        const endpoint = `fenced-${runs}`;
+        const ops: Op[] = [...raw].sort((a, b) => a.at - b.at);
+        let holder: { owner: number; expiresAt: number } | undefined;
+        for (const o of ops) {
+          const now = new Date(Date.UTC(2026, 10, 28) + o.at * 1000);
+          const nowSeconds = Math.floor(now.getTime() / 1000);
+          if (o.kind === 'acquire') {
+            const taken = await lock
+              .acquire({ endpoint, owner: `exec-${o.owner}`, purpose: 'rollout', now, leaseSeconds: o.lease })
+              .then(
+                () => true,
+                () => false,
+              );
+            if (taken) holder = { owner: o.owner, expiresAt: nowSeconds + o.lease };
+          } else if (await lock.release(endpoint, `exec-${o.owner}`)) {
+            holder = undefined;
+          }
+          for (const owner of [0, 1, 2, 3]) {
+            const fence = confirmLockHeld(lock, endpoint, `exec-${owner}`);
+            // An expired lease nobody has taken is still its holder's: nothing else can be acting.
+            if (holder?.owner === owner) await expect(fence).resolves.toBeUndefined();
+            else await expect(fence).rejects.toBeInstanceOf(LockLostError);
+          }
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
@@ -19,6 +24,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
+import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
 import { LOCAL_LOCK_TAKEOVER_GRACE_MS } from '../../../local/control-plane/install-control-plane.js';
 import {
   executionResult,
@@ -266,6 +272,107 @@ describe('rollout', () => {
     const { lock } = JSON.parse(next.output ?? '{}') as { lock: { tookOverFrom?: string } };
     expect(lock.tookOverFrom).toBe(stopped);
     expect(await lockHolder()).toBeUndefined();
+  });
+
+  it('refuses every changing step of an execution that lost its lock, changing nothing (what a redrive would meet)', async () => {
+    const first = await rollOut('fenced', f.modelV1);
+    const { plan, deployment } = JSON.parse(first.output ?? '{}') as {
+      plan: { executionId: string; request: Record<string, unknown> };
+      deployment: Record<string, unknown>;
+    };
+    const endpointBefore = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'fenced' }));
+    // The next rollout holds the lock now; the first one is resumed past its AcquireLock step,
+    // asking for a new model and a higher floor.
+    const nextRollout = `${first.executionArn}-next`;
+    const lock = new DynamoDbEndpointLock(f.dynamodb, CONTROL_PLANE_TABLES.locks.name);
+    await lock.acquire({
+      endpoint: 'fenced',
+      owner: nextRollout,
+      purpose: 'rollout',
+      now: new Date(),
+      leaseSeconds: 600,
+    });
+    const stale = {
+      ...plan,
+      request: { ...plan.request, modelDataUrl: `file://${f.modelV2}`, instanceCount: 3, minCapacity: 3 },
+    };
+    const logStart = f.requestLog.length;
+    const steps: Array<[string, unknown]> = [
+      ['warmgate-create-or-update', { plan: stale }],
+      ['warmgate-ensure-floor', { plan: stale, deployment }],
+      [
+        'warmgate-rollback',
+        {
+          plan: stale,
+          deployment: { ...deployment, action: 'updated', previousConfigName: 'fenced-older-config' },
+        },
+      ],
+    ];
+    // A pre-warm of the same endpoint, resumed at its floor steps, meets the same fence.
+    const window = {
+      endpoint: 'fenced',
+      variant: 'AllTraffic',
+      windowId: 'fenced-window',
+      releases: ['One Piece 1200'],
+      releaseAt: new Date(Date.now() + 3_600_000).toISOString(),
+      restoreAt: new Date(Date.now() + 7_200_000).toISOString(),
+      minCapacity: 4,
+      baseFloor: 2,
+      smoke: { latencyBudgetMs: 2000, shapes: [] },
+      leaseSeconds: 900,
+    };
+    const prewarmOwner = `${first.executionArn}-prewarm`;
+    steps.push(
+      ['warmgate-raise-floor', { prewarm: window, owner: prewarmOwner }],
+      ['warmgate-restore-floor', { prewarm: window, owner: prewarmOwner }],
+    );
+    const outDir = mkdtempSync(join(tmpdir(), 'warmgate-fence-'));
+    for (const [name, payload] of steps) {
+      // The AWS CLI, a Lambda client nobody here wrote, invokes each step as Step Functions would.
+      const outFile = join(outDir, `${name}.json`);
+      const { stdout } = await promisify(execFile)(
+        'aws',
+        [
+          '--endpoint-url',
+          f.stack.region.url,
+          '--region',
+          'us-east-1',
+          'lambda',
+          'invoke',
+          '--function-name',
+          name,
+          '--payload',
+          JSON.stringify(payload),
+          outFile,
+        ],
+        { env: f.env },
+      );
+      expect(JSON.parse(stdout).FunctionError, name).toBe('Unhandled');
+      const failure = JSON.parse(readFileSync(outFile, 'utf8')) as {
+        errorType: string;
+        errorMessage: string;
+      };
+      expect(failure.errorType, `${name}: ${failure.errorMessage}`).toBe('LockLostError');
+      expect(failure.errorMessage).toContain(nextRollout);
+    }
+    const changes = f.requestLog
+      .slice(logStart)
+      .filter((line) =>
+        /SageMaker\.(Create|Update|Delete)|AutoScaling\.(Register|Deregister|Put|Delete)|DynamoDB\.(Put|Update|Delete)/.test(
+          line,
+        ),
+      );
+    expect(changes).toEqual([]);
+    const endpointAfter = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'fenced' }));
+    expect(endpointAfter.EndpointConfigName).toBe(endpointBefore.EndpointConfigName);
+    const target = await f.scaling.send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceIds: ['endpoint/fenced/variant/AllTraffic'],
+      }),
+    );
+    expect(target.ScalableTargets?.[0]?.MinCapacity).toBe(2);
+    expect(await lock.release('fenced', nextRollout)).toBe(true);
   });
 
   it('retries a Lambda that crashed after doing its work, without creating anything twice', async () => {
