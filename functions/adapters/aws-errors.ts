@@ -28,14 +28,12 @@ const THROTTLING = new Set([
 ]);
 
 // Failures below HTTP: the request may never have reached the service, so a retry is safe.
-const TRANSPORT = new Set([
-  'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'RequestTimeout',
-]);
+const TRANSPORT = new Set(['TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+// Transient at any HTTP status: S3 answers RequestTimeout ("your socket connection was not read
+// from or written to within the timeout period") with a 400, and the SDK's own retry strategy
+// retries it as transient.
+const TRANSIENT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException']);
 
 /**
  * Maps an AWS SDK error onto warmgate's taxonomy, once, for every adapter. Step Functions then
@@ -63,7 +61,7 @@ export function fromAwsError(error: unknown, action: string): WarmgateError {
   }
   if (name === 'ValidationException')
     return new ValidationError([{ field: action, message }], { cause: error });
-  if (status >= 500 || (status === 0 && TRANSPORT.has(name)))
+  if (status >= 500 || (status === 0 && TRANSPORT.has(name)) || TRANSIENT_CODES.has(name))
     return new TransientError(message, { cause: error });
   return new ServiceError(message, { cause: error });
 }

@@ -8,20 +8,34 @@ import { NotFoundError, ServiceError, ThrottledError, TransientError } from '../
 import { S3Objects, s3Location } from '../../../functions/adapters/s3-objects.js';
 import { type MotoS3, startMotoS3 } from '../support/moto-s3.js';
 
+interface S3Fault {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+const SLOW_DOWN: S3Fault = { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' };
+const REQUEST_TIMEOUT: S3Fault = {
+  status: 400,
+  code: 'RequestTimeout',
+  message: 'Your socket connection to the server was not read from or written to within the timeout period.',
+};
+
 /**
- * S3 throttling in front of moto: answers the next `count` requests with S3's 503 SlowDown and
- * passes every other request through unchanged (moto cannot be told to throttle).
+ * S3's own error answers in front of moto: answers the next `count` requests with a fault (503
+ * SlowDown, 400 RequestTimeout) and passes every other request through unchanged (moto cannot be
+ * told to produce either).
  */
-async function startSlowDownProxy(target: string) {
-  let throttle = 0;
+async function startFaultProxy(target: string) {
+  let failing = 0;
+  let fault = SLOW_DOWN;
   let seen = 0;
   const server: Server = createServer((req, res) => {
     seen += 1;
-    if (throttle > 0) {
-      throttle -= 1;
+    if (failing > 0) {
+      failing -= 1;
       req.resume();
-      res.writeHead(503, { 'content-type': 'application/xml' });
-      res.end('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      res.writeHead(fault.status, { 'content-type': 'application/xml' });
+      res.end(`<Error><Code>${fault.code}</Code><Message>${fault.message}</Message></Error>`);
       return;
     }
     const upstream = new URL(target);
@@ -43,8 +57,9 @@ async function startSlowDownProxy(target: string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    throttleNext: (count: number) => {
-      throttle = count;
+    failNext: (count: number, with_: S3Fault = SLOW_DOWN) => {
+      failing = count;
+      fault = with_;
     },
     requests: () => seen,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -54,7 +69,7 @@ async function startSlowDownProxy(target: string) {
 describe('S3Objects', () => {
   let s3: MotoS3;
   let lenient: MotoS3;
-  let proxy: Awaited<ReturnType<typeof startSlowDownProxy>>;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
   const objects = (overrides: Partial<ConstructorParameters<typeof S3Objects>[0]> = {}) =>
     new S3Objects({
       region: s3.region,
@@ -65,7 +80,7 @@ describe('S3Objects', () => {
 
   beforeAll(async () => {
     s3 = await startMotoS3({ region: 'eu-west-1', buckets: ['calendars'] });
-    proxy = await startSlowDownProxy(s3.url);
+    proxy = await startFaultProxy(s3.url);
     lenient = await startMotoS3({ region: 'eu-west-1', buckets: ['calendars'], verifySignatures: false });
   }, 60_000);
   afterAll(async () => {
@@ -129,10 +144,23 @@ describe('S3Objects', () => {
   it('retries S3 slowing it down and succeeds, and reports throttling once attempts run out', async () => {
     const at = s3Location('s3://calendars/calendar.yaml', 'calendarUrl');
     await objects().putText(at, 'version: 1', 'text/yaml');
-    proxy.throttleNext(2);
+    proxy.failNext(2);
     expect(await objects({ endpoint: proxy.url }).getText(at)).toBe('version: 1');
-    proxy.throttleNext(3);
+    proxy.failNext(3);
     await expect(objects({ endpoint: proxy.url }).getText(at)).rejects.toBeInstanceOf(ThrottledError);
+  });
+
+  it('retries the 400 RequestTimeout S3 answers a stalled upload with, and reports it as transient', async () => {
+    const at = s3Location('s3://calendars/release-plan.json', 'planUrl');
+    const before = proxy.requests();
+    proxy.failNext(2, REQUEST_TIMEOUT);
+    await objects({ endpoint: proxy.url }).putText(at, '{"windows":[]}', 'application/json');
+    expect(proxy.requests() - before).toBe(3);
+    expect(await objects().getText(at)).toBe('{"windows":[]}');
+    proxy.failNext(3, REQUEST_TIMEOUT);
+    await expect(
+      objects({ endpoint: proxy.url }).putText(at, '{}', 'application/json'),
+    ).rejects.toBeInstanceOf(TransientError);
   });
 
   it('reports an unreachable S3 as transient', async () => {
