@@ -6,7 +6,7 @@
 export const CONTROL_PLANE_TABLES = {
   /** dynamodb-endpoint-lock.ts: one item per endpoint. */
   locks: { name: 'warmgate-locks', hash: 'endpointName' },
-  /** dynamodb-audit-log.ts: an endpoint's records, newest first by `finishedAt#executionId`. */
+  /** dynamodb-audit-log.ts: an endpoint's records, newest first by `startedAt#executionId`. */
   audit: { name: 'warmgate-audit', hash: 'endpointName', range: 'sortKey' },
   /** dynamodb-capacity-holds.ts: an endpoint's floor holds, one per window. */
   holds: { name: 'warmgate-holds', hash: 'endpointName', range: 'holdId' },

@@ -4,7 +4,11 @@ import { callAws } from './aws-errors.js';
 
 /**
  * {@link AuditLog} on a DynamoDB table keyed by `endpointName` (HASH) and `sortKey` (RANGE,
- * `finishedAt#executionId`), so the newest records of an endpoint are one Query away.
+ * `startedAt#executionId`), so the newest records of an endpoint are one Query away.
+ *
+ * The key holds nothing that changes between attempts: a Record step retried after a crash (its
+ * write done, its answer lost) overwrites its own record instead of adding a second one. Keyed by
+ * `finishedAt`, each attempt had its own key.
  */
 export class DynamoDbAuditLog implements AuditLog {
   constructor(
@@ -19,7 +23,7 @@ export class DynamoDbAuditLog implements AuditLog {
           TableName: this.tableName,
           Item: {
             endpointName: { S: record.endpoint },
-            sortKey: { S: `${record.finishedAt}#${record.executionId}` },
+            sortKey: { S: `${record.startedAt}#${record.executionId}` },
             record: { S: JSON.stringify(record) },
           },
         }),

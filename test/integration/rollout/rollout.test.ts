@@ -7,7 +7,7 @@ import {
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeEndpointCommand,
   DescribeModelCommand,
@@ -399,6 +399,29 @@ describe('rollout', () => {
     const calls = f.requestLog.slice(logStart);
     const created = (op: string) => calls.filter((line) => line.startsWith(`200 SageMaker.${op} `)).length;
     expect(created('CreateEndpoint')).toBe(1);
+  });
+
+  it('keeps one audit record of a rollout whose Record step crashed after writing it', async () => {
+    f.stack.controlPlane.functions.crashAfterRun('warmgate-record', 1);
+    const arn = await startRollout(f, rolloutRequest('audit-retry', f.modelV1));
+    const out = await executionResult(f, arn);
+    expect(out.status).toBe('SUCCEEDED');
+    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    const crashes = history.events?.filter(
+      (e) =>
+        e.type === 'LambdaFunctionFailed' &&
+        e.lambdaFunctionFailedEventDetails?.error === 'Runtime.ExitError',
+    );
+    expect(crashes).toHaveLength(1);
+    const records = await f.dynamodb.send(
+      new QueryCommand({
+        TableName: CONTROL_PLANE_TABLES.audit.name,
+        KeyConditionExpression: 'endpointName = :e',
+        ExpressionAttributeValues: { ':e': { S: 'audit-retry' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(records.Items?.map((item) => JSON.parse(item.record?.S ?? '{}').executionId)).toEqual([arn]);
   });
 
   it('fails before any change, naming each bad field, when the execution input is malformed', async () => {
