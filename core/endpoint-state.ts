@@ -57,6 +57,8 @@ export interface EndpointState {
    * its own update is already under way.
    */
   readonly pendingConfigName?: EndpointConfigName;
+  /** When SageMaker created the endpoint (CreationTime, ISO 8601). */
+  readonly createdAt?: string;
 }
 
 /** The variant called `name`, or undefined when the endpoint has no such variant. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { findVariant } from '../endpoint-state.js';
+import { type EndpointState, findVariant } from '../endpoint-state.js';
 import { endpointVerdict } from '../endpoint-verdict.js';
 import { ConflictError } from '../errors.js';
 import type { BlueGreenDeployment, EndpointHost } from '../ports/endpoint-host.js';
@@ -14,7 +14,8 @@ import type { RolloutPlan } from './rollout-plan.js';
  * What the create-or-update step did, carried to the poll, verify, floor and rollback steps.
  * - `created`: a new endpoint; rollback deletes it (it never served).
  * - `updated`: a blue/green update from `previousConfigName`; rollback returns to it if needed.
- * - `unchanged`: the endpoint already runs this exact config (a retry, or a repeat rollout).
+ * - `unchanged`: the endpoint already ran this exact config before this execution started (a
+ *   repeat rollout, or one that took over a stopped rollout's lock).
  */
 export interface DeploymentRecord {
   readonly action: 'created' | 'updated' | 'unchanged';
@@ -89,7 +90,9 @@ export async function deployRollout(
       ...(removedScaling ? { removedScaling } : {}),
     };
   }
-  if (current.configName === endpointConfig.name && current.status === 'Creating') {
+  if (current.configName === endpointConfig.name && createdByThisExecution(current, plan)) {
+    // A retry after CreateEndpoint went through: still this execution's own new endpoint, which
+    // rollback must delete, whether or not it has reached InService (locally it takes a second).
     return { action: 'created', ...record };
   }
   const verdict = endpointVerdict(current);
@@ -126,6 +129,15 @@ export async function deployRollout(
     previousConfigName: current.configName,
     ...(removedScaling ? { removedScaling } : {}),
   };
+}
+
+/**
+ * True when the endpoint came into being during this execution: still Creating, or created at or
+ * after the execution started. An endpoint an earlier execution created is older than that.
+ */
+function createdByThisExecution(current: EndpointState, plan: RolloutPlan): boolean {
+  if (current.status === 'Creating') return true;
+  return current.createdAt !== undefined && Date.parse(current.createdAt) >= Date.parse(plan.startedAt);
 }
 
 /**

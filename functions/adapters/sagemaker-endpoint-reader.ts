@@ -76,5 +76,6 @@ function toEndpointState(out: DescribeEndpointCommandOutput): EndpointState {
     })),
     pendingDeployment: out.PendingDeploymentSummary !== undefined,
     ...(pendingConfig ? { pendingConfigName: pendingConfig as EndpointConfigName } : {}),
+    ...(out.CreationTime ? { createdAt: out.CreationTime.toISOString() } : {}),
   };
 }

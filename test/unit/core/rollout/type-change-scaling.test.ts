@@ -64,6 +64,8 @@ class Crash extends Error {}
 
 class Host implements EndpointHost {
   state: EndpointState;
+  /** No endpoint yet: DescribeEndpoint answers nothing. */
+  missing = false;
   updates: string[] = [];
   failUpdate = false;
   constructor(configName: string) {
@@ -83,7 +85,7 @@ class Host implements EndpointHost {
     };
   }
   async describeEndpoint() {
-    return this.state;
+    return this.missing ? undefined : this.state;
   }
   async describeEndpointConfig(name: string): Promise<EndpointConfigView> {
     return { name, variants: [{ name: 'AllTraffic', modelName: 'm', instanceType: 'ml.m5.large' }] };
@@ -227,5 +229,41 @@ describe('instance-type change', () => {
     );
     expect(scaling.limits).toEqual({ minCapacity: 3, maxCapacity: 6 });
     expect(store.saved.size).toBe(0);
+  });
+});
+
+describe('a retried create-or-update', () => {
+  const inService = (configName: string, createdAt: string): EndpointState => ({
+    name: 'manga-recs' as EndpointName,
+    status: 'InService',
+    configName: configName as EndpointConfigName,
+    variants: [],
+    pendingDeployment: false,
+    createdAt,
+  });
+
+  it('still reports the endpoint it created once that is InService, so a rollback deletes it', async () => {
+    const host = new Host('unused');
+    host.missing = true;
+    const first = await deployRollout(deps(host, new Scaling()), plan, new Date('2026-11-28T00:00:01Z'));
+    expect(first.action).toBe('created');
+    // The step died after CreateEndpoint; by the time it is retried the endpoint is InService.
+    host.missing = false;
+    host.state = inService(first.configName, '2026-11-28T00:00:02Z');
+    const retried = await deployRollout(deps(host, new Scaling()), plan, new Date('2026-11-28T00:00:04Z'));
+    expect(retried.action).toBe('created');
+    host.state = { ...inService(first.configName, '2026-11-28T00:00:02Z'), status: 'Failed' };
+    const failed = await deployRollout(deps(host, new Scaling()), plan, new Date('2026-11-28T00:00:05Z'));
+    expect(failed.action).toBe('created');
+  });
+
+  it('reports an endpoint that already ran this config before the execution started as unchanged', async () => {
+    const host = new Host('unused');
+    host.missing = true;
+    const { configName } = await deployRollout(deps(host, new Scaling()), plan, new Date());
+    host.missing = false;
+    host.state = inService(configName, '2026-11-27T09:00:00Z');
+    const repeat = await deployRollout(deps(host, new Scaling()), plan, new Date());
+    expect(repeat.action).toBe('unchanged');
   });
 });
