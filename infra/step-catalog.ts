@@ -56,12 +56,12 @@ const pollIntervals = () => ({ POLL_INITIAL_SECONDS: '5', POLL_MAX_SECONDS: '30'
 // A polling step long-polls for up to POLL_LONG_SECONDS inside its Lambda (core/poll-policy.ts).
 const POLL_STEP_TIMEOUT = Duration.seconds(60);
 
-/** core/confirm-lock-held.ts: every step that changes the endpoint first reads who holds its lock. */
+/** core/confirm-lock-held.ts: every step that changes the endpoint first renews its own lease. */
 function allowConfirmLock(role: IRole, tables: ControlPlaneTables): void {
   allow(role, {
-    actions: ['dynamodb:GetItem'],
+    actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
     resources: [tables.locks.tableArn],
-    why: 'Confirms that this execution still holds the endpoint lock before changing anything (a redriven execution may have lost it).',
+    why: "Renews this execution's lease on the endpoint lock before changing anything, on the condition that it still holds it (a redriven execution may have lost it); reads the holder to name it when not.",
   });
 }
 

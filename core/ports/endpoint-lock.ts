@@ -29,6 +29,13 @@ export interface EndpointLock {
    * @throws LockBusyError naming the holder when `from` no longer holds it.
    */
   takeOver(request: Parameters<EndpointLock['acquire']>[0] & { from: string }): Promise<LockLease>;
+  /**
+   * Extends `owner`'s lease to `now + leaseSeconds`, whether or not it has expired, in one
+   * conditional write: nobody can take the lock between the check and the renewal.
+   *
+   * @throws LockLostError naming the holder when `owner` does not hold the lock (any more).
+   */
+  renew(request: { endpoint: string; owner: string; now: Date; leaseSeconds: number }): Promise<void>;
   /** Releases the lock if `owner` holds it; false when it was not held by `owner`. */
   release(endpoint: string, owner: string): Promise<boolean>;
   /** The current lease, expired or not, or undefined when none is recorded. */

@@ -21,7 +21,11 @@ export interface RolloutPlan {
   readonly startedAt: string;
   /** After this instant polling stops and the rollout rolls back. */
   readonly deadline: string;
-  /** The lock lease: the whole budget plus a margin, so a live rollout never loses its lock. */
+  /**
+   * The lock lease: the whole budget plus a margin, renewed by every step that changes the
+   * endpoint (core/confirm-lock-held.ts), so a live rollout keeps its lock through a rollback that
+   * retries past the deadline.
+   */
   readonly leaseSeconds: number;
   readonly smoke: { readonly latencyBudgetMs: number; readonly shapes: readonly SmokeShape[] };
 }

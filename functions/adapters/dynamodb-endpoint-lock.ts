@@ -5,7 +5,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { LockBusyError } from '../../core/errors.js';
+import { LockBusyError, LockLostError } from '../../core/errors.js';
 import type { EndpointLock, LockLease } from '../../core/ports/endpoint-lock.js';
 import { callAws } from './aws-errors.js';
 
@@ -86,6 +86,37 @@ export class DynamoDbEndpointLock implements EndpointLock {
       `endpoint ${endpoint} is locked by ${holder?.owner ?? 'another execution'} (${holder?.purpose ?? 'unknown'}) until ${holder?.expiresAt ?? 'its lease expires'}${saved}`,
       holder?.owner,
     );
+  }
+
+  async renew(request: Parameters<EndpointLock['renew']>[0]): Promise<void> {
+    const expiresSeconds = Math.floor(request.now.getTime() / 1000) + request.leaseSeconds;
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { endpointName: { S: request.endpoint } },
+          UpdateExpression: 'SET expiresAt = :expiresAt, #ttl = :ttl',
+          // Not `expiresAt > :now`: an expired lease nobody has taken is still this owner's, and
+          // renewing it here is atomic with the check, unlike reading it first.
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':owner': { S: request.owner },
+            ':expiresAt': { N: String(expiresSeconds) },
+            ':ttl': { N: String(expiresSeconds + 86_400) },
+          },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') {
+        return callAws('DynamoDB UpdateItem (lock renewal)', () => Promise.reject(error));
+      }
+      const holder = await this.holder(request.endpoint);
+      const now = holder ? `${holder.owner} holds it (${holder.purpose})` : 'nobody holds it';
+      throw new LockLostError(
+        `${request.owner} no longer holds the lock on endpoint ${request.endpoint}: ${now}; nothing was changed. Start a new execution instead of redriving this one.`,
+      );
+    }
   }
 
   async release(endpoint: string, owner: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
+import { confirmLockHeld, type LockRenewer } from '../../core/confirm-lock-held.js';
 import {
   type DeployDependencies,
   type DeploymentRecord,
@@ -17,7 +17,7 @@ import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, deployVars, holdsVars, lockVars, readConfig } from '../shared/runtime-config.js';
 
 export interface CreateOrUpdateDeps extends DeployDependencies {
-  readonly lock: LockHolderReader;
+  readonly lock: LockRenewer;
   readonly now: () => Date;
 }
 
@@ -25,7 +25,12 @@ export interface CreateOrUpdateDeps extends DeployDependencies {
 export function makeHandler(deps: CreateOrUpdateDeps) {
   return lambdaHandler('create-or-update', async (event: { plan: unknown }): Promise<DeploymentRecord> => {
     const plan = readPlan(event.plan);
-    await confirmLockHeld(deps.lock, plan.request.endpoint, plan.executionId);
+    await confirmLockHeld(deps.lock, {
+      endpoint: plan.request.endpoint,
+      owner: plan.executionId,
+      now: deps.now(),
+      leaseSeconds: plan.leaseSeconds,
+    });
     return deployRollout(deps, plan, deps.now());
   });
 }

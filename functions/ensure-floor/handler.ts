@@ -1,6 +1,6 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
+import { confirmLockHeld, type LockRenewer } from '../../core/confirm-lock-held.js';
 import type { CapacityHolds } from '../../core/ports/capacity-holds.js';
 import type { RemovedScalingStore } from '../../core/ports/removed-scaling-store.js';
 import type { VariantScaling } from '../../core/ports/scaling.js';
@@ -18,7 +18,7 @@ export interface EnsureFloorDeps {
   readonly scaling: VariantScaling;
   readonly holds: CapacityHolds;
   readonly removedScaling: RemovedScalingStore;
-  readonly lock: LockHolderReader;
+  readonly lock: LockRenewer;
   readonly targetConcurrencyPerInstance: number;
   readonly now: () => Date;
 }
@@ -31,7 +31,12 @@ export function makeHandler(deps: EnsureFloorDeps) {
       const plan = readPlan(event.plan);
       const deployment = readDeployment(event.deployment);
       const { endpoint, variant, minCapacity, maxCapacity } = plan.request;
-      await confirmLockHeld(deps.lock, endpoint, plan.executionId);
+      await confirmLockHeld(deps.lock, {
+        endpoint,
+        owner: plan.executionId,
+        now: deps.now(),
+        leaseSeconds: plan.leaseSeconds,
+      });
       return ensureFloor(
         deps,
         { endpoint, variant },

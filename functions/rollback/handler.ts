@@ -1,7 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
+import { confirmLockHeld, type LockRenewer } from '../../core/confirm-lock-held.js';
 import type { EndpointHost } from '../../core/ports/endpoint-host.js';
 import { readDeployment } from '../../core/rollout/deploy-rollout.js';
 import type { RestoreDependencies } from '../../core/rollout/removed-scaling.js';
@@ -17,7 +17,7 @@ import { clientConfig, deployVars, holdsVars, lockVars, readConfig } from '../sh
 
 export interface RollbackDeps extends RestoreDependencies {
   readonly host: EndpointHost;
-  readonly lock: LockHolderReader;
+  readonly lock: LockRenewer;
   readonly rollbackAlarms: readonly string[];
   readonly now: () => Date;
 }
@@ -33,7 +33,12 @@ export function makeHandler(deps: RollbackDeps) {
       const plan = readPlan(event.plan);
       const deployment = event.deployment === undefined ? undefined : readDeployment(event.deployment);
       // A rollback is a change too: after losing the lock it would undo another rollout's work.
-      await confirmLockHeld(deps.lock, plan.request.endpoint, plan.executionId);
+      await confirmLockHeld(deps.lock, {
+        endpoint: plan.request.endpoint,
+        owner: plan.executionId,
+        now: deps.now(),
+        leaseSeconds: plan.leaseSeconds,
+      });
       return rollbackRollout(deps, plan, deployment, deps.now());
     },
   );

@@ -1,7 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { confirmLockHeld, type LockHolderReader } from '../../core/confirm-lock-held.js';
+import { confirmLockHeld, type LockRenewer } from '../../core/confirm-lock-held.js';
 import type { CapacityHolds } from '../../core/ports/capacity-holds.js';
 import type { VariantScaling } from '../../core/ports/scaling.js';
 import { type PrewarmPlan, readPrewarmPlan } from '../../core/prewarm/prewarm-plan.js';
@@ -18,7 +18,7 @@ import { clientConfig, holdsVars, lockVars, readConfig } from './runtime-config.
 export interface FloorChangeDeps {
   readonly scaling: VariantScaling;
   readonly holds: CapacityHolds;
-  readonly lock: LockHolderReader;
+  readonly lock: LockRenewer;
   readonly now: () => Date;
 }
 
@@ -41,11 +41,16 @@ const ownerSchema = z.string().min(1, 'must be the execution ARN ($$.Execution.I
  * @throws ValidationError naming `prewarm.…` or `owner`; LockLostError when the lock is not held.
  */
 export async function readFencedFloorChange(
-  deps: Pick<FloorChangeDeps, 'lock'>,
+  deps: Pick<FloorChangeDeps, 'lock' | 'now'>,
   event: { prewarm: unknown; owner: unknown },
 ): Promise<PrewarmPlan> {
   const plan = readPrewarmPlan(event.prewarm);
   const owner = parseOrThrow(ownerSchema, event.owner, 'owner');
-  await confirmLockHeld(deps.lock, plan.endpoint, owner);
+  await confirmLockHeld(deps.lock, {
+    endpoint: plan.endpoint,
+    owner,
+    now: deps.now(),
+    leaseSeconds: plan.leaseSeconds,
+  });
   return plan;
 }

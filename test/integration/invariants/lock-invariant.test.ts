@@ -94,38 +94,51 @@ describe('endpoint lock', () => {
     );
   });
 
-  it('lets a changing step go ahead only for the execution holding the lock, whatever happened to it', async () => {
-    // The fence a redriven execution meets at every step that changes the endpoint: after any
-    // history of acquires (by others, after expiry) and releases, exactly the current holder passes.
+  it('lets a changing step go ahead only for the execution holding the lock, renewing its lease', async () => {
+    // The fence every changing step passes first (core/confirm-lock-held.ts): after any history of
+    // acquires (by others, after expiry), releases and renewals, exactly the current holder passes,
+    // its lease then runs from the renewal, and everyone else meets LockLostError.
+    const fenced = fc.record({
+      kind: fc.constantFrom('acquire' as const, 'release' as const, 'renew' as const),
+      owner: fc.integer({ min: 0, max: 3 }),
+      at: fc.integer({ min: 0, max: 600 }),
+      lease: fc.integer({ min: 60, max: 300 }),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (raw) => {
+      fc.asyncProperty(fc.array(fenced, { minLength: 1, maxLength: 20 }), async (raw) => {
         runs += 1;
         const endpoint = `fenced-${runs}`;
-        const ops: Op[] = [...raw].sort((a, b) => a.at - b.at);
+        const ops = [...raw].sort((a, b) => a.at - b.at);
         let holder: { owner: number; expiresAt: number } | undefined;
         for (const o of ops) {
           const now = new Date(Date.UTC(2026, 10, 28) + o.at * 1000);
           const nowSeconds = Math.floor(now.getTime() / 1000);
+          const owner = `exec-${o.owner}`;
           if (o.kind === 'acquire') {
-            const taken = await lock
-              .acquire({ endpoint, owner: `exec-${o.owner}`, purpose: 'rollout', now, leaseSeconds: o.lease })
-              .then(
-                () => true,
-                () => false,
-              );
-            if (taken) holder = { owner: o.owner, expiresAt: nowSeconds + o.lease };
-          } else if (await lock.release(endpoint, `exec-${o.owner}`)) {
-            holder = undefined;
+            const free = !holder || holder.expiresAt < nowSeconds || holder.owner === o.owner;
+            const attempt = lock.acquire({ endpoint, owner, purpose: 'rollout', now, leaseSeconds: o.lease });
+            if (free) {
+              await expect(attempt).resolves.toMatchObject({ owner });
+              holder = { owner: o.owner, expiresAt: nowSeconds + o.lease };
+            } else {
+              await expect(attempt).rejects.toBeInstanceOf(LockBusyError);
+            }
+          } else if (o.kind === 'release') {
+            if (await lock.release(endpoint, owner)) holder = undefined;
+          } else {
+            const fence = confirmLockHeld(lock, { endpoint, owner, now, leaseSeconds: o.lease });
+            // An expired lease nobody has taken is still its holder's, and renewing it is atomic.
+            if (holder?.owner === o.owner) {
+              await expect(fence).resolves.toBeUndefined();
+              holder = { owner: o.owner, expiresAt: nowSeconds + o.lease };
+            } else {
+              await expect(fence).rejects.toBeInstanceOf(LockLostError);
+            }
           }
-          for (const owner of [0, 1, 2, 3]) {
-            const fence = confirmLockHeld(lock, endpoint, `exec-${owner}`);
-            // An expired lease nobody has taken is still its holder's: nothing else can be acting.
-            if (holder?.owner === owner) await expect(fence).resolves.toBeUndefined();
-            else await expect(fence).rejects.toBeInstanceOf(LockLostError);
-          }
+          expect((await lock.holder(endpoint))?.owner).toBe(holder ? `exec-${holder.owner}` : undefined);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 

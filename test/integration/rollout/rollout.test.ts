@@ -337,6 +337,8 @@ describe('rollout', () => {
           f.stack.region.url,
           '--region',
           'us-east-1',
+          '--output',
+          'json',
           'lambda',
           'invoke',
           '--function-name',
@@ -355,10 +357,11 @@ describe('rollout', () => {
       expect(failure.errorType, `${name}: ${failure.errorMessage}`).toBe('LockLostError');
       expect(failure.errorMessage).toContain(nextRollout);
     }
+    // Only writes that went through (200); the region logs each call by its X-Amz-Target.
     const changes = f.requestLog
       .slice(logStart)
       .filter((line) =>
-        /SageMaker\.(Create|Update|Delete)|AutoScaling\.(Register|Deregister|Put|Delete)|DynamoDB\.(Put|Update|Delete)/.test(
+        /^200 (SageMaker\.(Create|Update|Delete)|AnyScaleFrontendService\.(Register|Deregister|Put|Delete)|DynamoDB_20120810\.(Put|Update|Delete|BatchWrite|TransactWrite))/.test(
           line,
         ),
       );
@@ -372,6 +375,16 @@ describe('rollout', () => {
       }),
     );
     expect(target.ScalableTargets?.[0]?.MinCapacity).toBe(2);
+    const holds = await f.dynamodb.send(
+      new QueryCommand({
+        TableName: CONTROL_PLANE_TABLES.holds.name,
+        KeyConditionExpression: 'endpointName = :e',
+        ExpressionAttributeValues: { ':e': { S: 'fenced' } },
+        ConsistentRead: true,
+      }),
+    );
+    // The first rollout's own floor hold, untouched; no window hold, no raised floor.
+    expect(holds.Items?.map((h) => [h.holdId?.S, h.minCapacity?.N])).toEqual([['rollout-floor', '2']]);
     expect(await lock.release('fenced', nextRollout)).toBe(true);
   });
 
