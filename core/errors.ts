@@ -88,8 +88,8 @@ export class LockBusyError extends WarmgateError {
 
 /**
  * This execution no longer holds the endpoint's lock: a redriven execution whose lock was released
- * or taken over meanwhile, or one that outlived its lease. Never retried, and the step that throws
- * it has changed nothing: another execution may be acting on the endpoint.
+ * or taken over meanwhile, or one whose expired lease another execution has taken. Never retried,
+ * and the step that throws it has changed nothing: another execution may be acting on the endpoint.
  */
 export class LockLostError extends WarmgateError {
   override readonly name = 'LockLostError';

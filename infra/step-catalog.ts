@@ -129,9 +129,9 @@ const acquireLock: StepDefinition = {
   }),
   grant: (role, { tables }) => {
     allow(role, {
-      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resources: [tables.locks.tableArn],
-      why: 'Takes the lease with a conditional PutItem; on a conflict, reads the holder to name it in LockBusyError, and takes over (conditional UpdateItem) from a holder whose execution has ended.',
+      why: 'Takes the lease with a conditional UpdateItem; on a conflict, reads the holder to name it in LockBusyError, and takes over (conditional UpdateItem) from a holder whose execution has ended.',
     });
     allow(role, {
       actions: ['states:DescribeExecution'],

@@ -50,6 +50,8 @@ export async function deployRollout(
   deps: DeployDependencies,
   plan: RolloutPlan,
   now: Date,
+  /** When this execution took the endpoint's lock (its LockLease.acquiredAt, ISO 8601). */
+  lockedAt: string,
 ): Promise<DeploymentRecord> {
   const { request } = plan;
   const current = await deps.host.describeEndpoint(request.endpoint);
@@ -90,7 +92,7 @@ export async function deployRollout(
       ...(removedScaling ? { removedScaling } : {}),
     };
   }
-  if (current.configName === endpointConfig.name && createdByThisExecution(current, plan)) {
+  if (current.configName === endpointConfig.name && createdByThisExecution(current, lockedAt)) {
     // A retry after CreateEndpoint went through: still this execution's own new endpoint, which
     // rollback must delete, whether or not it has reached InService (locally it takes a second).
     return { action: 'created', ...record };
@@ -132,12 +134,14 @@ export async function deployRollout(
 }
 
 /**
- * True when the endpoint came into being during this execution: still Creating, or created at or
- * after the execution started. An endpoint an earlier execution created is older than that.
+ * True when the endpoint came into being while this execution held its lock: still Creating, or
+ * created at or after the lock was taken. Not the execution's start: an identical rollout queued
+ * behind the lock starts first, and the endpoint the holder then creates (and verifies) is not
+ * this one's to delete on a rollback.
  */
-function createdByThisExecution(current: EndpointState, plan: RolloutPlan): boolean {
+function createdByThisExecution(current: EndpointState, lockedAt: string): boolean {
   if (current.status === 'Creating') return true;
-  return current.createdAt !== undefined && Date.parse(current.createdAt) >= Date.parse(plan.startedAt);
+  return current.createdAt !== undefined && Date.parse(current.createdAt) >= Date.parse(lockedAt);
 }
 
 /**

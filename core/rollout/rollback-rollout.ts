@@ -42,6 +42,13 @@ export async function rollbackRollout(
 
   if (deployment.action === 'created') {
     if (state.status === 'Deleting') return { action: 'deleted-new-endpoint', endpoint };
+    if (state.configName !== deployment.configName && state.pendingConfigName !== deployment.configName) {
+      // Not the endpoint this rollout created any more: never delete what something else deployed.
+      return {
+        action: 'none',
+        reason: `endpoint ${endpoint} runs ${state.configName}, not the ${deployment.configName} this rollout created`,
+      };
+    }
     if (endpointVerdict(state).kind === 'busy')
       throw new EndpointBusyError(`endpoint ${endpoint} is ${state.status}`);
     await deps.host.deleteEndpoint(endpoint);

@@ -156,7 +156,7 @@ export async function installControlPlane(
     // Local fleets settle in seconds: look every 10 ms inside a step, for up to 10 s. A look is a
     // DescribeEndpoint on loopback; at 200 ms the wait for the next look was ~140 ms of a local
     // rollout, at 25 ms ~17 ms (bench/results/rollout-overhead.json). 10 ms gives back what the
-    // lock fence's lease renewals (three DynamoDB writes per rollout) added.
+    // lock fence's lease renewals (a DynamoDB write per changing step: two per successful rollout) added.
     policy: {
       ...DEFAULT_POLL_POLICY,
       initialSeconds: poll.initial,

@@ -276,9 +276,14 @@ describe('rollout', () => {
 
   it('refuses every changing step of an execution that lost its lock, changing nothing (what a redrive would meet)', async () => {
     const first = await rollOut('fenced', f.modelV1);
-    const { plan, deployment } = JSON.parse(first.output ?? '{}') as {
+    const {
+      plan,
+      deployment,
+      lock: firstLock,
+    } = JSON.parse(first.output ?? '{}') as {
       plan: { executionId: string; request: Record<string, unknown> };
       deployment: Record<string, unknown>;
+      lock: Record<string, unknown>;
     };
     const endpointBefore = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'fenced' }));
     // The next rollout holds the lock now; the first one is resumed past its AcquireLock step,
@@ -298,7 +303,7 @@ describe('rollout', () => {
     };
     const logStart = f.requestLog.length;
     const steps: Array<[string, unknown]> = [
-      ['warmgate-create-or-update', { plan: stale }],
+      ['warmgate-create-or-update', { plan: stale, lock: firstLock }],
       ['warmgate-ensure-floor', { plan: stale, deployment }],
       [
         'warmgate-rollback',
