@@ -28,6 +28,11 @@ export interface PrewarmPlan {
   /** The everyday floor to come back to; at least 2. */
   readonly baseFloor: Floor;
   readonly maxCapacity?: number;
+  /**
+   * End the window now instead of raising it: drop its hold and restore the floor. What the
+   * dashboard starts after stopping a pre-warm, whose own restore would never run.
+   */
+  readonly end: boolean;
   readonly smoke: { readonly latencyBudgetMs: number; readonly shapes: readonly SmokeShape[] };
   /** The lock is held only while the floor is raised, never through the hold window. */
   readonly leaseSeconds: number;
@@ -52,6 +57,7 @@ const prewarmInputSchema = z
     maxCapacity: z.number().int().min(2, 'must be at least 2').optional(),
     latencyBudgetMs: z.number().int().min(1).max(60_000).default(DEFAULT_SMOKE_BUDGET_MS),
     smokeShapes: z.array(smokeShapeSchema).max(32).default([]),
+    end: z.boolean().default(false),
   })
   .superRefine((input, ctx) => {
     if (Date.parse(input.restoreAt) <= Date.parse(input.releaseAt)) {
@@ -97,6 +103,7 @@ const planSchema = z.object({
   minCapacity: floorSchema,
   baseFloor: floorSchema,
   maxCapacity: z.number().int().min(2).optional(),
+  end: z.boolean().default(false),
   smoke: z.object({ latencyBudgetMs: z.number().positive(), shapes: z.array(smokeShapeSchema) }),
   leaseSeconds: z.number().int().positive(),
 });

@@ -107,6 +107,8 @@ export interface ProgressResponse {
 /** `POST /api/rollouts` and `POST /api/prewarms`: the started execution. */
 export interface StartedResponse {
   readonly execution: ExecutionSummary;
+  /** After stopping a pre-warm: the execution that ends its window (restores the floor). */
+  readonly ending?: ExecutionSummary;
 }
 
 /**

@@ -141,7 +141,12 @@ export function createDashboardApi(deps: DashboardApiDeps): DashboardApi {
     'POST /api/executions/stop': async (request) => {
       const { arn } = parseOrThrow(stopBodySchema, parseBody(request));
       const execution = await deps.executions.stop(arn, 'stopped from the warmgate dashboard');
-      return { body: { execution } satisfies StartedResponse };
+      if (execution.kind !== 'prewarm' || execution.status !== 'ABORTED') {
+        return { body: { execution } satisfies StartedResponse };
+      }
+      // A stopped pre-warm never restores its floor itself.
+      const ending = await deps.executions.endWindowOf(arn);
+      return { body: { execution, ending } satisfies StartedResponse };
     },
     'POST /api/rollouts/check': async (request) => {
       let body: RolloutCheckResponse;

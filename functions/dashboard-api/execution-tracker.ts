@@ -183,6 +183,23 @@ export class ExecutionTracker {
     return this.summary(started.executionArn ?? '');
   }
 
+  /**
+   * Starts the execution that ends a stopped pre-warm's window: the same input with `end: true`,
+   * which drops the window's hold and restores the floor under the lock. A stopped execution never
+   * reaches its own restore, so without this its raised floor would stay until some later floor
+   * write. Restoring is idempotent, so ending a window twice does no harm.
+   *
+   * @throws ValidationError naming `arn` when it is not a pre-warm execution.
+   */
+  async endWindowOf(arn: string): Promise<ExecutionSummary> {
+    if (executionKind(arn) !== 'prewarm') throw ValidationError.field('arn', 'must be a pre-warm execution');
+    const described = await callAws('DescribeExecution', () =>
+      this.sfn.send(new DescribeExecutionCommand({ executionArn: arn })),
+    );
+    const input = JSON.parse(described.input ?? '{}') as Record<string, unknown>;
+    return this.start('prewarm', { ...input, end: true });
+  }
+
   /** Stops a running execution (a finished one is left as it is) and returns its summary. */
   async stop(arn: string, cause: string): Promise<ExecutionSummary> {
     executionKind(arn);

@@ -267,6 +267,20 @@ describe('dashboard API in the local region', () => {
     });
     expect(stopped.status).toBe(200);
     expect(stopped.body.execution.status).toBe('ABORTED');
+    // The stopped pre-warm never reaches its own restore: the window is ended for it, so the
+    // floor comes back to 2 instead of staying at 3 until some later floor write.
+    expect(stopped.body.ending).toMatchObject({ kind: 'prewarm', endpoint: 'manga-recs' });
+    await eventually(async () => {
+      const { body } = await env.call<EndpointsResponse>('/api/endpoints');
+      return body.endpoints[0]?.variants[0]?.floor === 2 ? true : undefined;
+    }, 30_000);
+    const ended = await eventually(async () => {
+      const { body } = await env.call<ProgressResponse>(
+        `/api/executions/progress?arn=${encodeURIComponent(stopped.body.ending?.arn ?? '')}`,
+      );
+      return body.execution.status === 'RUNNING' ? undefined : body.execution;
+    }, 30_000);
+    expect(ended.status).toBe('SUCCEEDED');
     const foreign = await env.call<ErrorBody>('/api/executions/stop', {
       body: { arn: 'arn:aws:states:us-east-1:123456789012:execution:someone-else:run-1' },
     });
