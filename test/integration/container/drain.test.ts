@@ -63,8 +63,16 @@ describe('container drain on SIGTERM', () => {
     const instance = await startInstance(model);
     await waitReady(instance.url);
     const before = (await status(instance.url)) as unknown as Counters;
+    // Long histories fill the 512-token sequence, so each request keeps the worker busy for a few
+    // milliseconds: the 150 arrive faster than they are answered, and SIGTERM finds a backlog.
+    const turn =
+      'a brutal dark fantasy war story with a morally grey swordsman, politics and revenge '.repeat(6);
     const body = {
-      instances: Array.from({ length: 16 }, (_, i) => ({ query: `dark fantasy revenge ${i}`, topK: 20 })),
+      instances: Array.from({ length: 16 }, (_, i) => ({
+        query: `dark fantasy revenge ${i}`,
+        history: Array.from({ length: 8 }, () => turn),
+        topK: 20,
+      })),
     };
     const burst = Array.from({ length: 150 }, () => invoke(instance.url, body));
     // Only requests the server has already received are in flight; wait until all 150 are.
