@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeExampleModel } from '../container/example-model/build.js';
+import { type ExampleModelOptions, writeExampleModel } from '../container/example-model/build.js';
 import { containerLaunchCommand } from '../container/launch.js';
 
 export const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -34,9 +34,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function exampleModelDir(): Promise<{ dir: string; remove: () => void }> {
+export async function exampleModelDir(
+  options: ExampleModelOptions = {},
+): Promise<{ dir: string; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'warmgate-bench-'));
-  await writeExampleModel(dir);
+  await writeExampleModel(dir, options);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

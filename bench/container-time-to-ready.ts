@@ -13,12 +13,17 @@
  *
  * The container is measured as the local region starts it (the cached esbuild bundle), and also
  * started from TypeScript through tsx, to show why the bundle is the default. Target: the bundle's
- * median time to ready is at most 1.5 × the floor.
+ * median time to ready is at most 1.5 × the floor, for the example model.
+ *
+ * Supplementary: the same measurement with the example model's embedding table 16 × larger, whose
+ * session takes ~200 ms instead of ~33. The overhead above the floor is fixed (worker start,
+ * warmup), so the example model's ratio says little about a model that loads like a real one.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { TOKENIZER } from '../container/example-model/build.js';
 import { containerLaunchCommand } from '../container/launch.js';
 import { CatalogFileSchema } from '../container/recommender/catalog.js';
 import { encodeBatch } from '../container/recommender/encode.js';
@@ -36,6 +41,9 @@ import {
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const TSX_RUNS = Number(process.env.BENCH_TSX_RUNS ?? 5);
+const SCALED_RUNS = Number(process.env.BENCH_SCALED_RUNS ?? 5);
+/** 16 × the example model's 16,384 rows: a ~110 MB model whose session takes ~200 ms here. */
+const SCALED_EMBEDDING_ROWS = 16 * TOKENIZER.buckets;
 
 interface Phase {
   phase: string;
@@ -130,91 +138,118 @@ const shapes = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(shape
 `;
 }
 
-async function main(): Promise<void> {
-  const model = await exampleModelDir();
-  try {
-    const manifest = parseWarmupManifest(JSON.parse(readFileSync(join(model.dir, 'warmup.json'), 'utf8')));
-    const catalog = CatalogFileSchema.parse(
-      JSON.parse(readFileSync(join(model.dir, 'catalog.json'), 'utf8')),
-    );
-    const shapes = manifest.shapes.map((shape) => {
-      const request = parseRecommendationRequest(shape.body);
-      const batch = encodeBatch(request.instances, catalog.tokenizer);
-      return {
-        name: shape.name,
-        batch: batch.batch,
-        seq: batch.seq,
-        k: Math.max(...request.instances.map((i) => i.topK ?? 10)),
-        tokenIds: Array.from(batch.tokenIds, Number),
-        weights: Array.from(batch.weights),
-      };
-    });
-    const shapesFile = join(model.dir, 'bench-shapes.json');
-    writeFileSync(shapesFile, JSON.stringify(shapes));
+/** The warmup shapes as the container feeds them, written for the floor's fresh processes. */
+function writeFloorShapes(modelDir: string) {
+  const manifest = parseWarmupManifest(JSON.parse(readFileSync(join(modelDir, 'warmup.json'), 'utf8')));
+  const catalog = CatalogFileSchema.parse(JSON.parse(readFileSync(join(modelDir, 'catalog.json'), 'utf8')));
+  const shapes = manifest.shapes.map((shape) => {
+    const request = parseRecommendationRequest(shape.body);
+    const batch = encodeBatch(request.instances, catalog.tokenizer);
+    return {
+      name: shape.name,
+      batch: batch.batch,
+      seq: batch.seq,
+      k: Math.max(...request.instances.map((i) => i.topK ?? 10)),
+      tokenIds: Array.from(batch.tokenIds, Number),
+      weights: Array.from(batch.weights),
+    };
+  });
+  const file = join(modelDir, 'bench-shapes.json');
+  writeFileSync(file, JSON.stringify(shapes));
+  return { names: shapes.map((s) => s.name), file };
+}
 
-    // Build the bundle once outside the timed runs (the local region does the same on first use).
-    containerLaunchCommand({ modelDir: model.dir, port: 1 });
-
-    // Floor and container samples are interleaved, so that load from anything else on the
-    // machine weighs on both sides of the ratio alike.
-    const nodeSamples: number[] = [];
-    const floorRuns: FloorRun[] = [];
-    const bundleSamples: Sample[] = [];
-    const tsxSamples: Sample[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      nodeSamples.push(await nodeStartMs());
-      floorRuns.push(floorRun(model.dir, shapesFile));
-      bundleSamples.push(await containerRun(model.dir, 'bundle'));
-      if (i < TSX_RUNS) tsxSamples.push(await containerRun(model.dir, 'tsx'));
-    }
-    const nodeMs = median(nodeSamples);
-    const ortImportMs = median(floorRuns.map((r) => r.importMs));
-    const sessionMs = median(floorRuns.map((r) => r.sessionMs));
-    const shapeRunMs = Object.fromEntries(
-      shapes.map((s) => [s.name, round(median(floorRuns.map((r) => r.runs[s.name] ?? 0)), 2)]),
-    );
-    const runsMs = Object.values(shapeRunMs).reduce((a, b) => a + b, 0);
-    const floorMs = nodeMs + ortImportMs + sessionMs + runsMs;
-    const bundle = summarise(bundleSamples);
-    const tsx = summarise(tsxSamples);
-    const ratio = round(bundle.medianMs / floorMs, 2);
+/**
+ * Floor and container time to ready for one model directory. Floor and container samples are
+ * interleaved, so that load from anything else on the machine weighs on both sides alike.
+ */
+async function measure(modelDir: string, runs: number, tsxRuns: number) {
+  const shapes = writeFloorShapes(modelDir);
+  const nodeSamples: number[] = [];
+  const floorRuns: FloorRun[] = [];
+  const bundleSamples: Sample[] = [];
+  const tsxSamples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    nodeSamples.push(await nodeStartMs());
+    floorRuns.push(floorRun(modelDir, shapes.file));
+    bundleSamples.push(await containerRun(modelDir, 'bundle'));
+    if (i < tsxRuns) tsxSamples.push(await containerRun(modelDir, 'tsx'));
+  }
+  const nodeMs = median(nodeSamples);
+  const ortImportMs = median(floorRuns.map((r) => r.importMs));
+  const sessionMs = median(floorRuns.map((r) => r.sessionMs));
+  const shapeRunMs = Object.fromEntries(
+    shapes.names.map((name) => [name, round(median(floorRuns.map((r) => r.runs[name] ?? 0)), 2)]),
+  );
+  const runsMs = Object.values(shapeRunMs).reduce((a, b) => a + b, 0);
+  const floorMs = nodeMs + ortImportMs + sessionMs + runsMs;
+  const bundle = summarise(bundleSamples);
+  return {
+    floor: {
+      totalMs: round(floorMs),
+      nodeStartMs: round(nodeMs),
+      ortImportMs: round(ortImportMs),
+      sessionCreateMs: round(sessionMs),
+      firstRunPerShapeMs: shapeRunMs,
+    },
+    runsMs,
     // Where the time above the floor goes: before the warmup (the inference worker thread's own
     // start is the difference) and in it (several waves per shape through HTTP, against one bare
     // session.run per shape in the floor).
-    const loadedAtMs = round(bundle.medianPhasesMs.booting + bundle.medianPhasesMs.loading);
-    const floorLoadedMs = round(nodeMs + ortImportMs + sessionMs);
+    loadedAtMs: round(bundle.medianPhasesMs.booting + bundle.medianPhasesMs.loading),
+    floorLoadedMs: round(nodeMs + ortImportMs + sessionMs),
+    bundle,
+    tsx: summarise(tsxSamples),
+    ratio: round(bundle.medianMs / floorMs, 2),
+  };
+}
+
+async function main(): Promise<void> {
+  const model = await exampleModelDir();
+  // The same container and warmup with a model that loads as slowly as a real one: the example
+  // model's session takes ~33 ms, so its ratio measures fixed costs only. Supplementary; the
+  // target is judged on the example model.
+  const scaled = await exampleModelDir({ embeddingRows: SCALED_EMBEDDING_ROWS });
+  try {
+    // Build the bundle once outside the timed runs (the local region does the same on first use).
+    containerLaunchCommand({ modelDir: model.dir, port: 1 });
+    const example = await measure(model.dir, RUNS, TSX_RUNS);
+    const large = await measure(scaled.dir, SCALED_RUNS, 0);
+    const { bundle, tsx, ratio } = example;
     writeReport({
       name: 'container-time-to-ready',
       command: 'node --import tsx bench/container-time-to-ready.ts',
       headline: {
         'time to ready (median)': `${bundle.medianMs} ms`,
-        floor: `${round(floorMs)} ms`,
+        floor: `${example.floor.totalMs} ms`,
         'ratio to floor': ratio,
         'phases booting/loading/warming': `${bundle.medianPhasesMs.booting}/${bundle.medianPhasesMs.loading}/${bundle.medianPhasesMs.warming} ms`,
-        'model loaded: container / floor': `${loadedAtMs} / ${floorLoadedMs} ms`,
-        'warming: container / floor runs': `${bundle.medianPhasesMs.warming} / ${round(runsMs, 2)} ms`,
+        'model loaded: container / floor': `${example.loadedAtMs} / ${example.floorLoadedMs} ms`,
+        'warming: container / floor runs': `${bundle.medianPhasesMs.warming} / ${round(example.runsMs, 2)} ms`,
         'from tsx instead of the bundle': `${tsx.medianMs} ms`,
+        [`with a ${SCALED_EMBEDDING_ROWS / TOKENIZER.buckets}× embedding table (supplementary)`]: `${large.bundle.medianMs} / ${large.floor.totalMs} ms = ${large.ratio}× (session ${large.floor.sessionCreateMs} ms)`,
       },
       results: {
-        floor: {
-          totalMs: round(floorMs),
-          nodeStartMs: round(nodeMs),
-          ortImportMs: round(ortImportMs),
-          sessionCreateMs: round(sessionMs),
-          firstRunPerShapeMs: shapeRunMs,
-        },
+        floor: example.floor,
         bundle,
         tsx,
         ratioToFloor: ratio,
+        largerModel: {
+          embeddingRows: SCALED_EMBEDDING_ROWS,
+          floor: large.floor,
+          bundle: large.bundle,
+          ratioToFloor: large.ratio,
+        },
       },
       targets: {
         maxRatioToFloor: 1.5,
-        criterion: 'median spawn-to-first-/ping-200 of the bundled container ≤ 1.5 × floor',
+        criterion: 'median spawn-to-first-/ping-200 of the bundled container ≤ 1.5 × floor, example model',
       },
       pass: ratio <= 1.5,
     });
   } finally {
     model.remove();
+    scaled.remove();
   }
 }
 

@@ -123,11 +123,12 @@ function embeddings(
   index: Map<string, number>,
   idf: Float64Array,
   items: Float64Array[],
+  buckets: number,
 ): Float32Array {
   const D = index.size;
-  const E = new Float32Array(TOKENIZER.buckets * D);
+  const E = new Float32Array(buckets * D);
   const add = (token: string, c: number, w: number) => {
-    bump(E, bucketOf(token, TOKENIZER.buckets) * D + c, w);
+    bump(E, bucketOf(token, buckets) * D + c, w);
   };
   const keywordTokens = new Set<string>();
   for (const [id, keywords] of Object.entries(CONCEPTS)) {
@@ -280,8 +281,18 @@ export function exampleManifest(): WarmupManifestInput {
   };
 }
 
-/** Builds the whole example model in memory. Deterministic: same source, same bytes. */
-export function buildExampleModel(): ExampleModel {
+export interface ExampleModelOptions {
+  /**
+   * Rows of the token embedding table (the tokenizer's hash buckets); default
+   * {@link TOKENIZER}'s 16,384. Larger tables make a model that loads as slowly as a real one, for
+   * bench/container-time-to-ready.ts's supplementary measurement; the example model keeps the default.
+   */
+  readonly embeddingRows?: number;
+}
+
+/** Builds the whole example model in memory. Deterministic: same source and options, same bytes. */
+export function buildExampleModel(options: ExampleModelOptions = {}): ExampleModel {
+  const tokenizer: TokenizerConfig = { ...TOKENIZER, buckets: options.embeddingRows ?? TOKENIZER.buckets };
   checkCatalog();
   const index = conceptIndex();
   const D = index.size;
@@ -297,7 +308,7 @@ export function buildExampleModel(): ExampleModel {
     name: 'manga-recs',
     docString:
       'warmgate example: hashed tokens -> embedding bag -> concept projection -> item scores -> top-k',
-    metadata: { catalog_items: String(N), concepts: String(D), tokenizer: JSON.stringify(TOKENIZER) },
+    metadata: { catalog_items: String(N), concepts: String(D), tokenizer: JSON.stringify(tokenizer) },
     inputs: [
       valueInfo('token_ids', 'INT64', ['batch', 'seq']),
       valueInfo('token_weights', 'FLOAT', ['batch', 'seq']),
@@ -305,7 +316,11 @@ export function buildExampleModel(): ExampleModel {
     ],
     outputs: [valueInfo('scores', 'FLOAT', ['batch', 'k']), valueInfo('indices', 'INT64', ['batch', 'k'])],
     initializers: [
-      floatTensor('embedding', [TOKENIZER.buckets, D], embeddings(CATALOG, index, idf, items)),
+      floatTensor(
+        'embedding',
+        [tokenizer.buckets, D],
+        embeddings(CATALOG, index, idf, items, tokenizer.buckets),
+      ),
       floatTensor('projection', [D, D], projection(CATALOG, index)),
       floatTensor('items', [D, N], M),
       floatTensor('item_bias', [N], bias),
@@ -330,7 +345,7 @@ export function buildExampleModel(): ExampleModel {
   const catalog: CatalogFile = {
     format: 'warmgate-example-catalog',
     version: 1,
-    tokenizer: TOKENIZER,
+    tokenizer,
     items: CATALOG.map((e) => ({
       title: e.title,
       genres: [...e.genres],
@@ -348,8 +363,11 @@ export function buildExampleModel(): ExampleModel {
  * region hard-links model directories into its instances (local/sagemaker/model-source.ts), and an
  * instance already running must keep the files it started with.
  */
-export async function writeExampleModel(dir: string): Promise<{ files: string[]; modelBytes: number }> {
-  const built = buildExampleModel();
+export async function writeExampleModel(
+  dir: string,
+  options: ExampleModelOptions = {},
+): Promise<{ files: string[]; modelBytes: number }> {
+  const built = buildExampleModel(options);
   await mkdir(dir, { recursive: true });
   const contents: [string, string | Uint8Array][] = [
     ['model.onnx', built.model],
