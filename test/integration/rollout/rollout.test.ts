@@ -57,6 +57,22 @@ describe('rollout', () => {
     await f?.close();
   });
 
+  /** A rollout whose `step` Lambda dies once right after doing its work; it must still succeed. */
+  async function rollOutThroughOneCrash(step: string, endpoint: string) {
+    f.stack.controlPlane.functions.crashAfterRun(step, 1);
+    const arn = await startRollout(f, rolloutRequest(endpoint, f.modelV1));
+    const out = await executionResult(f, arn);
+    expect(out.status).toBe('SUCCEEDED');
+    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    const crashes = history.events?.filter(
+      (e) =>
+        e.type === 'LambdaFunctionFailed' &&
+        e.lambdaFunctionFailedEventDetails?.error === 'Runtime.ExitError',
+    );
+    expect(crashes).toHaveLength(1);
+    return { arn, out };
+  }
+
   async function rollOut(endpoint: string, modelDir: string) {
     const out = await executionResult(f, await startRollout(f, rolloutRequest(endpoint, modelDir)));
     expect({ status: out.status, cause: out.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
@@ -395,17 +411,7 @@ describe('rollout', () => {
 
   it('retries a Lambda that crashed after doing its work, without creating anything twice', async () => {
     const logStart = f.requestLog.length;
-    f.stack.controlPlane.functions.crashAfterRun('warmgate-create-or-update', 1);
-    const arn = await startRollout(f, rolloutRequest('crash-retry', f.modelV1));
-    const out = await executionResult(f, arn);
-    expect(out.status).toBe('SUCCEEDED');
-    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
-    const crashes = history.events?.filter(
-      (e) =>
-        e.type === 'LambdaFunctionFailed' &&
-        e.lambdaFunctionFailedEventDetails?.error === 'Runtime.ExitError',
-    );
-    expect(crashes).toHaveLength(1);
+    const { arn, out } = await rollOutThroughOneCrash('warmgate-create-or-update', 'crash-retry');
 
     const { deployment } = JSON.parse(out.output ?? '{}') as { deployment: { modelName: string } };
     const model = await f.sagemaker.send(new DescribeModelCommand({ ModelName: deployment.modelName }));
@@ -420,17 +426,7 @@ describe('rollout', () => {
   });
 
   it('keeps one audit record of a rollout whose Record step crashed after writing it', async () => {
-    f.stack.controlPlane.functions.crashAfterRun('warmgate-record', 1);
-    const arn = await startRollout(f, rolloutRequest('audit-retry', f.modelV1));
-    const out = await executionResult(f, arn);
-    expect(out.status).toBe('SUCCEEDED');
-    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
-    const crashes = history.events?.filter(
-      (e) =>
-        e.type === 'LambdaFunctionFailed' &&
-        e.lambdaFunctionFailedEventDetails?.error === 'Runtime.ExitError',
-    );
-    expect(crashes).toHaveLength(1);
+    const { arn } = await rollOutThroughOneCrash('warmgate-record', 'audit-retry');
     const records = await f.dynamodb.send(
       new QueryCommand({
         TableName: CONTROL_PLANE_TABLES.audit.name,
