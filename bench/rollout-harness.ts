@@ -3,74 +3,36 @@
  * example model in two versions, rollouts started and timed through the Step Functions API, their
  * execution history, and each instance's own readiness timeline read from its `/status`.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   type HistoryEvent,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { writeExampleModel } from '../container/example-model/build.js';
-import { type LocalClients, localClientConfig, localClients } from '../local/control-plane/local-clients.js';
 import type { InstanceView } from '../local/hosting/instance.js';
-import { type LocalStack, startLocalStack } from '../local/local-stack.js';
+import {
+  IMAGE,
+  type ModelStack,
+  type StackOptions,
+  startModelStack,
+  type WarmupShape,
+} from '../test/integration/support/model-stack.js';
 import { http } from './container-harness.js';
 
-/** The image name the local region runs as this repository's container. */
-export const IMAGE = 'warmgate-container:latest';
-
-export type StackOptions = NonNullable<Parameters<typeof startLocalStack>[0]>;
-
-export interface WarmupShape {
-  readonly name: string;
-  readonly body: unknown;
-}
+export { IMAGE, type StackOptions, type WarmupShape };
 
 /** A local stack with SDK clients, the example model as v1 and v2, and its warmup shapes. */
-export interface RolloutBench extends LocalClients {
-  readonly stack: LocalStack;
-  readonly sfn: SFNClient;
-  readonly modelV1: string;
-  readonly modelV2: string;
-  readonly shapes: readonly WarmupShape[];
-  close(): Promise<void>;
-}
+export type RolloutBench = ModelStack;
 
 /**
- * Starts a local stack for a benchmark. v2 is a copy of v1 in another directory: a different
- * model data URL, so a different content-hashed model and config, so a real blue/green update.
+ * Starts a local stack for a benchmark, with the region's own defaults unless `options` say
+ * otherwise (the tests' fixture speeds them up; a benchmark measures them).
  */
-export async function startRolloutBench(options: StackOptions = {}): Promise<RolloutBench> {
-  const workDir = mkdtempSync(join(tmpdir(), 'warmgate-rollout-bench-'));
-  const modelV1 = join(workDir, 'model-v1');
-  await writeExampleModel(modelV1);
-  const modelV2 = join(workDir, 'model-v2');
-  cpSync(modelV1, modelV2, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(modelV1, 'warmup.json'), 'utf8')) as {
-    shapes: WarmupShape[];
-  };
-  const stack = await startLocalStack(options);
-  const clients = localClients(stack.region.url);
-  const sfn = new SFNClient(localClientConfig(stack.region.url));
-  return {
-    ...clients,
-    stack,
-    sfn,
-    modelV1,
-    modelV2,
-    shapes: manifest.shapes.map((s) => ({ name: s.name, body: s.body })),
-    async close() {
-      sfn.destroy();
-      for (const client of Object.values(clients)) client.destroy();
-      await stack.close();
-      rmSync(workDir, { recursive: true, force: true });
-    },
-  };
+export function startRolloutBench(options: StackOptions = {}): Promise<RolloutBench> {
+  return startModelStack(options);
 }
 
 /** A rollout request for the local region: all-at-once with no bake time, the fastest strategy. */

@@ -411,7 +411,7 @@ describe('rollout', () => {
 
   it('retries a Lambda that crashed after doing its work, without creating anything twice', async () => {
     const logStart = f.requestLog.length;
-    const { arn, out } = await rollOutThroughOneCrash('warmgate-create-or-update', 'crash-retry');
+    const { out } = await rollOutThroughOneCrash('warmgate-create-or-update', 'crash-retry');
 
     const { deployment } = JSON.parse(out.output ?? '{}') as { deployment: { modelName: string } };
     const model = await f.sagemaker.send(new DescribeModelCommand({ ModelName: deployment.modelName }));

@@ -1,36 +1,21 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
-  SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { writeExampleModel } from '../../../container/example-model/build.js';
 import { REPO_ROOT } from '../../../container/launch.js';
-import {
-  type LocalClients,
-  localClientConfig,
-  localClients,
-} from '../../../local/control-plane/local-clients.js';
-import { type LocalStack, startLocalStack } from '../../../local/local-stack.js';
+import { IMAGE, type ModelStack, startModelStack } from './model-stack.js';
+
+export { IMAGE };
 
 const execFileAsync = promisify(execFile);
 
-/** The image name the local region runs as this repository's container. */
-export const IMAGE = 'warmgate-container:latest';
-
-/** A local stack (region + control plane) for one test file, with SDK clients and model dirs. */
-export interface StackFixture extends LocalClients {
-  readonly stack: LocalStack;
-  readonly sfn: SFNClient;
-  readonly workDir: string;
-  /** The example model, and a second version of it (a different artefact, so a real update). */
-  readonly modelV1: string;
-  readonly modelV2: string;
+/** The model stack for one test file, with a broken model, the region's request log and CLI env. */
+export interface StackFixture extends ModelStack {
   /** A model whose ONNX file is corrupt: its containers fail to load and never pass /ping. */
   readonly brokenModel: string;
   readonly smokeShapes: Array<{ name: string; body: unknown }>;
@@ -38,55 +23,32 @@ export interface StackFixture extends LocalClients {
   readonly env: NodeJS.ProcessEnv;
   /** Every request line the region logged (`STATUS Service.Operation …`), oldest first. */
   readonly requestLog: string[];
-  close(): Promise<void>;
 }
 
 export async function startStackFixture(): Promise<StackFixture> {
-  const workDir = mkdtempSync(join(tmpdir(), 'warmgate-stack-'));
-  const modelV1 = join(workDir, 'model-v1');
-  await writeExampleModel(modelV1);
-  const modelV2 = join(workDir, 'model-v2');
-  cpSync(modelV1, modelV2, { recursive: true });
-  const brokenModel = join(workDir, 'model-broken');
-  cpSync(modelV1, brokenModel, { recursive: true });
-  writeFileSync(join(brokenModel, 'model.onnx'), 'this is not an ONNX graph');
-  const manifest = JSON.parse(readFileSync(join(modelV1, 'warmup.json'), 'utf8')) as {
-    shapes: Array<{ name: string; body: unknown }>;
-  };
-
   // Fast probing and a tenth of SageMaker's waits keep each rollout to seconds on 2 cores.
   const requestLog: string[] = [];
-  const stack = await startLocalStack({
+  const base = await startModelStack({
     provisioningDelayMs: 50,
     pingIntervalMs: 250,
     drainMs: 3000,
     timeScale: 0.1,
     log: (line) => requestLog.push(line),
   });
-  const clients = localClients(stack.region.url);
-  const sfn = new SFNClient(localClientConfig(stack.region.url));
+  const brokenModel = join(base.workDir, 'model-broken');
+  cpSync(base.modelV1, brokenModel, { recursive: true });
+  writeFileSync(join(brokenModel, 'model.onnx'), 'this is not an ONNX graph');
   return {
-    ...clients,
-    stack,
-    sfn,
-    workDir,
-    modelV1,
-    modelV2,
+    ...base,
     brokenModel,
-    smokeShapes: manifest.shapes.map((s) => ({ name: s.name, body: s.body })),
+    smokeShapes: base.shapes.map((s) => ({ name: s.name, body: s.body })),
     requestLog,
     env: {
       ...process.env,
-      AWS_ENDPOINT_URL: stack.region.url,
+      AWS_ENDPOINT_URL: base.stack.region.url,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
-    },
-    async close() {
-      sfn.destroy();
-      for (const client of Object.values(clients)) client.destroy();
-      await stack.close();
-      rmSync(workDir, { recursive: true, force: true });
     },
   };
 }
