@@ -95,14 +95,17 @@ export class ExecutionsView {
           'p',
           {},
           `${title(execution)} (${execution.name}) stops at its current step: ${execution.currentStep ?? 'starting'}. `,
-          'Resources it already changed stay as they are; SageMaker finishes an update it already started.',
+          execution.kind === 'prewarm'
+            ? 'If it has raised the floor, its window ends now: the floor goes back to the base, or to what other windows need, before the release.'
+            : 'Resources it already changed stay as they are; SageMaker finishes an update it already started.',
         ),
       ],
       confirmLabel: 'Stop execution',
       danger: true,
       onConfirm: async () => {
-        await this.api.post<StartedResponse>('/api/executions/stop', { arn: execution.arn });
-        this.follow(execution.arn);
+        const stopped = await this.api.post<StartedResponse>('/api/executions/stop', { arn: execution.arn });
+        // Ending a pre-warm's window is what happens next; that is the progress worth watching.
+        this.follow(stopped.ending?.arn ?? execution.arn);
         this.onChange();
       },
     });

@@ -105,10 +105,15 @@ export interface ProgressResponse {
 }
 
 /** `POST /api/rollouts` and `POST /api/prewarms`: the started execution. */
+/**
+ * `POST /api/rollouts`, `POST /api/prewarms`: the execution started. `POST /api/executions/stop`:
+ * the execution stopped and, for a running pre-warm that had raised its floor, the one that ends
+ * its window (restores the floor), or why that could not be started (the stop itself stands).
+ */
 export interface StartedResponse {
   readonly execution: ExecutionSummary;
-  /** After stopping a pre-warm: the execution that ends its window (restores the floor). */
   readonly ending?: ExecutionSummary;
+  readonly endingError?: string;
 }
 
 /**

@@ -140,13 +140,20 @@ export function createDashboardApi(deps: DashboardApiDeps): DashboardApi {
     },
     'POST /api/executions/stop': async (request) => {
       const { arn } = parseOrThrow(stopBodySchema, parseBody(request));
+      const before = await deps.executions.summary(arn);
       const execution = await deps.executions.stop(arn, 'stopped from the warmgate dashboard');
-      if (execution.kind !== 'prewarm' || execution.status !== 'ABORTED') {
+      // A stopped pre-warm never restores its floor itself. Only this stop's: a repeated stop of
+      // an execution that had already ended starts nothing.
+      if (before.status !== 'RUNNING' || execution.kind !== 'prewarm' || execution.status !== 'ABORTED') {
         return { body: { execution } satisfies StartedResponse };
       }
-      // A stopped pre-warm never restores its floor itself.
-      const ending = await deps.executions.endWindowOf(arn);
-      return { body: { execution, ending } satisfies StartedResponse };
+      try {
+        const ending = await deps.executions.endWindowOf(arn);
+        return { body: { execution, ...(ending ? { ending } : {}) } satisfies StartedResponse };
+      } catch (error) {
+        const endingError = `the window could not be ended: ${error instanceof Error ? error.message : String(error)}`;
+        return { body: { execution, endingError } satisfies StartedResponse };
+      }
     },
     'POST /api/rollouts/check': async (request) => {
       let body: RolloutCheckResponse;

@@ -187,12 +187,16 @@ export class ExecutionTracker {
    * Starts the execution that ends a stopped pre-warm's window: the same input with `end: true`,
    * which drops the window's hold and restores the floor under the lock. A stopped execution never
    * reaches its own restore, so without this its raised floor would stay until some later floor
-   * write. Restoring is idempotent, so ending a window twice does no harm.
+   * write. Nothing is started for a pre-warm stopped before it raised the floor: there is nothing
+   * to give back, and a restore would overwrite a floor set without a hold.
    *
+   * @returns the ending execution, or undefined when the pre-warm never reached RaiseFloor.
    * @throws ValidationError naming `arn` when it is not a pre-warm execution.
    */
-  async endWindowOf(arn: string): Promise<ExecutionSummary> {
+  async endWindowOf(arn: string): Promise<ExecutionSummary | undefined> {
     if (executionKind(arn) !== 'prewarm') throw ValidationError.field('arn', 'must be a pre-warm execution');
+    const raised = (await this.#history(arn)).some((e) => e.stateEnteredEventDetails?.name === 'RaiseFloor');
+    if (!raised) return undefined;
     const described = await callAws('DescribeExecution', () =>
       this.sfn.send(new DescribeExecutionCommand({ executionArn: arn })),
     );

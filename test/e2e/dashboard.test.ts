@@ -148,10 +148,14 @@ describe('operator dashboard in Chromium', () => {
     // A destructive action opens with focus on Cancel, so a stray Enter does not confirm it.
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
     await page.getByRole('dialog').getByRole('button', { name: 'Stop execution' }).click();
+    // Stopping a pre-warm that raised the floor ends its window: the page follows the execution
+    // that gives the capacity back, and the floor returns to 2.
     await page
       .locator('#progress-status')
-      .getByText(/^Ended ABORTED/)
+      .getByText(/^Succeeded/)
       .waitFor();
+    await endpointRow().getByText('2–').waitFor({ timeout: 30_000 });
+    await page.locator('#executions-list .execution').filter({ hasText: 'ABORTED' }).first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-prewarm-stopped.png') });
   });
 

@@ -281,6 +281,12 @@ describe('dashboard API in the local region', () => {
       return body.execution.status === 'RUNNING' ? undefined : body.execution;
     }, 30_000);
     expect(ended.status).toBe('SUCCEEDED');
+    // Stopping it again (a stale tab) starts nothing more.
+    const again = await env.call<StartedResponse>('/api/executions/stop', {
+      body: { arn: started.body.execution.arn },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.ending).toBeUndefined();
     const foreign = await env.call<ErrorBody>('/api/executions/stop', {
       body: { arn: 'arn:aws:states:us-east-1:123456789012:execution:someone-else:run-1' },
     });
