@@ -36,8 +36,13 @@ export async function startStackFixture(): Promise<StackFixture> {
     log: (line) => requestLog.push(line),
   });
   const brokenModel = join(base.workDir, 'model-broken');
-  cpSync(base.modelV1, brokenModel, { recursive: true });
-  writeFileSync(join(brokenModel, 'model.onnx'), 'this is not an ONNX graph');
+  try {
+    cpSync(base.modelV1, brokenModel, { recursive: true });
+    writeFileSync(join(brokenModel, 'model.onnx'), 'this is not an ONNX graph');
+  } catch (error) {
+    await base.close();
+    throw error;
+  }
   return {
     ...base,
     brokenModel,
