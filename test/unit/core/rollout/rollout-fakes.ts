@@ -24,6 +24,17 @@ export class Scaling implements VariantScaling {
     this.limits = undefined;
     this.actions = [];
   }
+  /** The next deregistrations go through, then the Lambda dies (throws Crash). Returns the undo. */
+  crashAfterDeregister(): () => void {
+    const deregister = this.deregister.bind(this);
+    this.deregister = async () => {
+      await deregister();
+      throw new Crash('the Lambda died after DeregisterScalableTarget');
+    };
+    return () => {
+      this.deregister = deregister;
+    };
+  }
   async scheduledActions() {
     return [...this.actions];
   }

@@ -44,17 +44,13 @@ describe('instance-type change', () => {
     const host = new Host('manga-recs-c-old');
     const scaling = new Scaling();
     const store = new Store();
-    const deregister = scaling.deregister.bind(scaling);
-    scaling.deregister = async () => {
-      await deregister();
-      throw new Crash('the Lambda died after DeregisterScalableTarget');
-    };
+    const recover = scaling.crashAfterDeregister();
     await expect(
       deployRollout(deps(host, scaling, store), plan, new Date(), LOCKED_AT),
     ).rejects.toBeInstanceOf(Crash);
     expect(scaling.limits).toBeUndefined();
 
-    scaling.deregister = deregister;
+    recover();
     const retried = await deployRollout(deps(host, scaling, store), plan, new Date(), LOCKED_AT);
     expect(retried.action).toBe('updated');
     expect(retried.removedScaling).toEqual({
@@ -85,11 +81,7 @@ describe('instance-type change', () => {
     const scaling = new Scaling();
     const store = new Store();
     host.failUpdate = true;
-    const deregister = scaling.deregister.bind(scaling);
-    scaling.deregister = async () => {
-      await deregister();
-      throw new Crash('the Lambda died after DeregisterScalableTarget');
-    };
+    scaling.crashAfterDeregister();
     await expect(
       deployRollout(deps(host, scaling, store), plan, new Date(), LOCKED_AT),
     ).rejects.toBeInstanceOf(Crash);
