@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import {
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../../local/control-plane/local-clients.js';
 import {
   executionResult,
+  floorOf,
   rolloutRequest,
   runCli,
   type StackFixture,
@@ -41,16 +41,6 @@ describe('pre-warm', () => {
     scheduler?.destroy();
     await f?.close();
   });
-
-  async function floorOf(endpoint: string): Promise<number | undefined> {
-    const out = await f.scaling.send(
-      new DescribeScalableTargetsCommand({
-        ServiceNamespace: 'sagemaker',
-        ResourceIds: [`endpoint/${endpoint}/variant/AllTraffic`],
-      }),
-    );
-    return out.ScalableTargets?.[0]?.MinCapacity;
-  }
 
   /** Runs the calendar-sync state machine (read-calendar, then sync-schedules) to its end. */
   async function runCalendarSync(input: Record<string, unknown>) {
@@ -106,7 +96,7 @@ describe('pre-warm', () => {
     let done = false;
     const sampler = (async () => {
       while (!done) {
-        const floor = await floorOf('drop-e2e');
+        const floor = await floorOf(f, 'drop-e2e');
         if (floor !== undefined) floors.push(floor);
         if (!atRelease && Date.now() >= Date.parse(releaseAt)) atRelease = serving();
         await new Promise((resolve) => setTimeout(resolve, 250));
@@ -128,7 +118,7 @@ describe('pre-warm', () => {
     expect(state.readiness.marginSeconds).toBeGreaterThan(0);
     expect(Math.max(...floors)).toBe(3);
     expect(Math.min(...floors)).toBeGreaterThanOrEqual(2);
-    expect(await floorOf('drop-e2e')).toBe(2);
+    expect(await floorOf(f, 'drop-e2e')).toBe(2);
     // Every instance serving at the release had passed its warmup-gated /ping before it.
     expect(atRelease?.length).toBeGreaterThanOrEqual(3);
     expect(atRelease?.every((i) => i.pingPassed && Date.parse(i.readyAt ?? '') < Date.parse(releaseAt))).toBe(
@@ -165,7 +155,7 @@ describe('pre-warm', () => {
     expect(deployment.initialInstanceCount).toBe(3);
     const endpoint = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'drop-rollout' }));
     expect(endpoint.ProductionVariants?.[0]?.CurrentInstanceCount).toBeGreaterThanOrEqual(3);
-    expect(await floorOf('drop-rollout')).toBe(3);
+    expect(await floorOf(f, 'drop-rollout')).toBe(3);
     await f.sfn.send(
       new (await import('@aws-sdk/client-sfn')).StopExecutionCommand({ executionArn: prewarm }),
     );

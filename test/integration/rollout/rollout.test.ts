@@ -3,10 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-} from '@aws-sdk/client-application-auto-scaling';
+import { DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeEndpointCommand,
@@ -28,6 +25,7 @@ import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpo
 import { LOCAL_LOCK_TAKEOVER_GRACE_MS } from '../../../local/control-plane/install-control-plane.js';
 import {
   executionResult,
+  floorOf,
   IMAGE,
   rolloutRequest,
   runCli,
@@ -106,13 +104,7 @@ describe('rollout', () => {
     const endpoint = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'cli-fresh' }));
     expect(endpoint.EndpointStatus).toBe('InService');
     expect(endpoint.ProductionVariants?.[0]?.CurrentInstanceCount).toBe(2);
-    const targets = await f.scaling.send(
-      new DescribeScalableTargetsCommand({
-        ServiceNamespace: 'sagemaker',
-        ResourceIds: ['endpoint/cli-fresh/variant/AllTraffic'],
-      }),
-    );
-    expect(targets.ScalableTargets?.[0]?.MinCapacity).toBe(2);
+    expect(await floorOf(f, 'cli-fresh')).toBe(2);
     const policies = await f.scaling.send(
       new DescribeScalingPoliciesCommand({
         ServiceNamespace: 'sagemaker',
@@ -389,13 +381,7 @@ describe('rollout', () => {
     expect(changes).toEqual([]);
     const endpointAfter = await f.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'fenced' }));
     expect(endpointAfter.EndpointConfigName).toBe(endpointBefore.EndpointConfigName);
-    const target = await f.scaling.send(
-      new DescribeScalableTargetsCommand({
-        ServiceNamespace: 'sagemaker',
-        ResourceIds: ['endpoint/fenced/variant/AllTraffic'],
-      }),
-    );
-    expect(target.ScalableTargets?.[0]?.MinCapacity).toBe(2);
+    expect(await floorOf(f, 'fenced')).toBe(2);
     const holds = await f.dynamodb.send(
       new QueryCommand({
         TableName: CONTROL_PLANE_TABLES.holds.name,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -127,4 +128,15 @@ export async function runCli(
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** The variant's autoscaling floor (MinCapacity), or undefined when no target is registered. */
+export async function floorOf(fixture: StackFixture, endpoint: string): Promise<number | undefined> {
+  const out = await fixture.scaling.send(
+    new DescribeScalableTargetsCommand({
+      ServiceNamespace: 'sagemaker',
+      ResourceIds: [`endpoint/${endpoint}/variant/AllTraffic`],
+    }),
+  );
+  return out.ScalableTargets?.[0]?.MinCapacity;
 }
