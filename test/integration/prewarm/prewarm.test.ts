@@ -197,6 +197,11 @@ describe('pre-warm', () => {
   });
 
   it('plans with the measured provisioning history from CloudWatch when asked for --history', async () => {
+    // Plan from the last Wednesday 00:00 UTC, not from the wall clock: within the ~40 minutes
+    // before a Sunday 00:00 JST drop, a raise planned 40 minutes ahead is already late and is
+    // clamped to now, which made the two leads differ by less than the history adds (CI failed
+    // once at 14:23 UTC on a Saturday). Wednesday is days away from every release in the example.
+    const nowMs = lastWednesdayMidnightUtc(Date.now());
     // Five pre-warms that each took 30 minutes to be warm: longer than the calendar's 12-minute
     // configured provisioning time, so the planner must raise the floor earlier.
     await f.cloudwatch.send(
@@ -207,11 +212,11 @@ describe('pre-warm', () => {
           Dimensions: [{ Name: 'EndpointName', Value: 'manga-recs' }],
           Value: 1800,
           Unit: 'Seconds',
-          Timestamp: new Date(Date.now() - hoursAgo * 3_600_000),
+          Timestamp: new Date(nowMs - hoursAgo * 3_600_000),
         })),
       }),
     );
-    const now = new Date().toISOString();
+    const now = new Date(nowMs).toISOString();
     const plan = async (...extra: string[]) => {
       const result = await runCli(f, [
         'calendar',
@@ -380,3 +385,10 @@ ${releases}`;
     expect(executions.filter((e) => e.name === 'wg-twice-delivered')).toHaveLength(1);
   });
 });
+
+/** 00:00 UTC of the latest Wednesday at or before `ms`. */
+function lastWednesdayMidnightUtc(ms: number): number {
+  const day = new Date(ms);
+  const daysSinceWednesday = (day.getUTCDay() - 3 + 7) % 7;
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - daysSinceWednesday);
+}
