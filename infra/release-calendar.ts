@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -20,6 +21,8 @@ import { WarmgateLambda } from './warmgate-lambda.js';
 
 export interface ReleaseCalendarProps {
   readonly prewarm: StateMachine;
+  /** The capacity holds, whose lapsed windows calendar sync ends (end-lapsed-windows). */
+  readonly holds: Table;
   /** The calendar object's key in the bucket (`.yaml`, `.json` or `.ics`). */
   readonly calendarKey: string;
   /** An optional warmup manifest beside it, whose shapes the pre-warm smoke test sends. */
@@ -74,14 +77,17 @@ export function allowNotFound(role: IRole, bucketArn: string, keys: readonly str
  * Calendar parsing and scheduling are two Lambdas because together they bundled to 566 KiB (the
  * parsers yaml and ical.js beside three SDK clients), over issue 4's 400 KiB per bundle.
  *
- * The machine runs when the calendar object changes and once a day (to plan the horizon ahead and
- * start any window that is already due), each time with an empty input, so read-calendar reads
- * the calendar from CALENDAR_URL.
+ * The machine runs when the calendar object changes and every hour (to plan the horizon ahead,
+ * start any window that is already due, and end any window whose pre-warm died holding a raised
+ * floor), each time with an empty input, so read-calendar reads the calendar from CALENDAR_URL.
+ * Ending lapsed windows is a third Lambda, end-lapsed-windows, so sync-schedules needs no DynamoDB
+ * client.
  */
 export class ReleaseCalendar extends Construct {
   readonly bucket: Bucket;
   readonly read: WarmgateLambda;
   readonly sync: WarmgateLambda;
+  readonly endLapsed: WarmgateLambda;
   readonly machine: AslStateMachine;
   readonly schedulerRole: Role;
   readonly lateCapacityTopic: Topic;
@@ -221,12 +227,47 @@ export class ReleaseCalendar extends Construct {
       wildcard: 'cloudwatch:GetMetricData has no resource type.',
     });
 
+    this.endLapsed = new WarmgateLambda(this, 'EndLapsedWindows', {
+      name: 'end-lapsed-windows',
+      timeout: Duration.seconds(60),
+      logRetention: props.logRetention,
+      ...bundleMetafile,
+      environment: {
+        HOLDS_TABLE_NAME: props.holds.tableName,
+        PREWARM_STATE_MACHINE_ARN: props.prewarm.stateMachineArn,
+      },
+    });
+    allow(this.endLapsed.role, {
+      actions: ['dynamodb:Scan'],
+      resources: [props.holds.tableArn],
+      why: 'Finds the window holds whose time is up, on any endpoint (an operator pre-warm may be on one the calendar does not name).',
+    });
+    allow(this.endLapsed.role, {
+      actions: ['states:DescribeExecution'],
+      resources: [
+        stack.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${STATE_MACHINE_NAMES.prewarm}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      why: 'Asks whether the pre-warm that put a lapsed hold has ended; a running one restores its own floor.',
+      wildcard: 'Execution names are generated at run time; scoped to the pre-warm machine.',
+    });
+    allow(this.endLapsed.role, {
+      actions: ['states:StartExecution'],
+      resources: [props.prewarm.stateMachineArn],
+      why: "Starts the pre-warm that ends a dead execution's window: end: true restores the floor under the lock.",
+    });
+
     this.machine = new AslStateMachine(this, 'Sync', {
       stateMachineName: STATE_MACHINE_NAMES.calendarSync,
       definitionFile: join(REPO_ROOT, 'state-machines', 'calendar-sync.asl.json'),
       tasks: {
         [functionArnPlaceholder('read-calendar')]: this.read.fn,
         [functionArnPlaceholder('sync-schedules')]: this.sync.fn,
+        [functionArnPlaceholder('end-lapsed-windows')]: this.endLapsed.fn,
       },
       logRetention: props.logRetention,
     });
@@ -243,7 +284,7 @@ export class ReleaseCalendar extends Construct {
     allow(triggerRole, {
       actions: ['states:StartExecution'],
       resources: [machine.stateMachineArn],
-      why: 'The calendar changed, or the daily run is due: start a calendar sync.',
+      why: 'The calendar changed, or the hourly run is due: start a calendar sync.',
     });
     // An empty input: read-calendar reads CALENDAR_URL, the only key the upload rule matches.
     const runSync = new SfnStateMachine(machine, {
@@ -259,9 +300,11 @@ export class ReleaseCalendar extends Construct {
       },
       targets: [runSync],
     });
-    new Rule(this, 'Daily', {
-      description: 'Plan the horizon ahead and start windows already due',
-      schedule: Schedule.rate(Duration.days(1)),
+    // Hourly: a due window that was not scheduled starts within the hour, and a window whose
+    // pre-warm died holding a raised floor gives it back within an hour of its end.
+    new Rule(this, 'Hourly', {
+      description: 'Plan the horizon ahead, start windows already due, end windows whose pre-warm died',
+      schedule: Schedule.rate(Duration.hours(1)),
       targets: [runSync],
     });
 

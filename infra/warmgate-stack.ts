@@ -84,6 +84,7 @@ export class WarmgateStack extends Stack {
 
     this.calendar = new ReleaseCalendar(this, 'Calendar', {
       prewarm: this.prewarm.stateMachine,
+      holds: this.tables.holds,
       calendarKey: config.calendarKey,
       ...(config.warmupKey === undefined ? {} : { warmupKey: config.warmupKey }),
       logRetention: config.logRetentionDays,
@@ -91,6 +92,7 @@ export class WarmgateStack extends Stack {
     });
     this.lambdas.set('read-calendar', this.calendar.read);
     this.lambdas.set('sync-schedules', this.calendar.sync);
+    this.lambdas.set('end-lapsed-windows', this.calendar.endLapsed);
 
     this.dashboard = new OperatorDashboard(this, 'Dashboard', {
       scope: endpointScope,

@@ -33,6 +33,11 @@ export interface PrewarmPlan {
    * dashboard starts after stopping a pre-warm, whose own restore would never run.
    */
   readonly end: boolean;
+  /**
+   * With `end`: the execution (ARN) whose window this ends, whose hold is the one to drop. A
+   * re-run of the same window holds it under its own execution, and keeps it.
+   */
+  readonly endsExecution?: string;
   readonly smoke: { readonly latencyBudgetMs: number; readonly shapes: readonly SmokeShape[] };
   /** The lock is held only while the floor is raised, never through the hold window. */
   readonly leaseSeconds: number;
@@ -41,6 +46,9 @@ export interface PrewarmPlan {
 const DEFAULT_SMOKE_BUDGET_MS = 2_000;
 const RAISE_LEASE_SECONDS = 900;
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' });
+const executionArn = z
+  .string()
+  .regex(/^arn:[^:]+:states:[^:]*:[^:]*:execution:[^:]+:[^:]+$/, 'must be a Step Functions execution ARN');
 
 const prewarmInputSchema = z
   .strictObject({
@@ -58,8 +66,16 @@ const prewarmInputSchema = z
     latencyBudgetMs: z.number().int().min(1).max(60_000).default(DEFAULT_SMOKE_BUDGET_MS),
     smokeShapes: z.array(smokeShapeSchema).max(32).default([]),
     end: z.boolean().default(false),
+    endsExecution: executionArn.optional(),
   })
   .superRefine((input, ctx) => {
+    if (input.endsExecution !== undefined && !input.end) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endsExecution'],
+        message: 'only an ending window (end: true) names the execution it ends',
+      });
+    }
     if (Date.parse(input.restoreAt) <= Date.parse(input.releaseAt)) {
       ctx.addIssue({
         code: 'custom',
@@ -84,10 +100,11 @@ const prewarmInputSchema = z
  */
 export function planPrewarm(input: unknown): PrewarmPlan {
   const parsed = parseOrThrow(prewarmInputSchema, input);
-  const { latencyBudgetMs, smokeShapes, maxCapacity, ...rest } = parsed;
+  const { latencyBudgetMs, smokeShapes, maxCapacity, endsExecution, ...rest } = parsed;
   return {
     ...rest,
     ...(maxCapacity === undefined ? {} : { maxCapacity }),
+    ...(endsExecution === undefined ? {} : { endsExecution }),
     smoke: { latencyBudgetMs, shapes: smokeShapes },
     leaseSeconds: RAISE_LEASE_SECONDS,
   };
@@ -104,6 +121,7 @@ const planSchema = z.object({
   baseFloor: floorSchema,
   maxCapacity: z.number().int().min(2).optional(),
   end: z.boolean().default(false),
+  endsExecution: executionArn.optional(),
   smoke: z.object({ latencyBudgetMs: z.number().positive(), shapes: z.array(smokeShapeSchema) }),
   leaseSeconds: z.number().int().positive(),
 });
@@ -118,6 +136,10 @@ export function readPrewarmPlan(value: unknown): PrewarmPlan {
   if (Date.parse(plan.restoreAt) <= Date.parse(plan.releaseAt)) {
     throw ValidationError.field('prewarm.restoreAt', 'must be after releaseAt');
   }
-  const { maxCapacity, ...rest } = plan;
-  return { ...rest, ...(maxCapacity === undefined ? {} : { maxCapacity }) };
+  const { maxCapacity, endsExecution, ...rest } = plan;
+  return {
+    ...rest,
+    ...(maxCapacity === undefined ? {} : { maxCapacity }),
+    ...(endsExecution === undefined ? {} : { endsExecution }),
+  };
 }

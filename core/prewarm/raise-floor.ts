@@ -15,11 +15,13 @@ export interface RaiseResult {
  * Records the window's capacity hold, then raises the variant's floor to the window's target.
  * It only ever raises: a floor already higher (another window, an operator) is kept, and the
  * ceiling grows to fit the floor rather than capping it. The hold is written first, so a rollout
- * that finishes in between already respects the new floor.
+ * that finishes in between already respects the new floor. The hold names `owner`, the execution
+ * raising it, and how to end the window, so that a window whose execution dies can still be ended.
  */
 export async function raiseFloor(
   deps: { scaling: VariantScaling; holds: CapacityHolds },
   plan: PrewarmPlan,
+  owner: string,
   now: Date,
 ): Promise<RaiseResult> {
   const target = { endpoint: plan.endpoint, variant: plan.variant };
@@ -28,6 +30,7 @@ export async function raiseFloor(
     holdId: plan.windowId,
     minCapacity: plan.minCapacity,
     until: plan.restoreAt,
+    window: { owner, variant: plan.variant, baseFloor: plan.baseFloor, releaseAt: plan.releaseAt },
   });
   const previous = await deps.scaling.describe(target);
   const minCapacity = assertFloor(Math.max(plan.minCapacity, previous?.minCapacity ?? 0));

@@ -12,15 +12,21 @@ export interface RestoreResult {
 /**
  * Ends the window: drops its hold and sets the floor back to the endpoint's everyday floor, or
  * to what another still-active window needs, whichever is higher, and never below 2.
+ *
+ * The hold dropped is the one the window's execution put: `owner` (this execution) for its own
+ * restore, or `plan.endsExecution` when this execution ends another's window. A hold of the same
+ * window that a re-run put since is not dropped, and keeps the floor up like any other.
  */
 export async function restoreWindowFloor(
   deps: { scaling: VariantScaling; holds: CapacityHolds },
   plan: PrewarmPlan,
+  owner: string,
   now: Date,
 ): Promise<RestoreResult> {
   const target = { endpoint: plan.endpoint, variant: plan.variant };
-  await deps.holds.remove(plan.endpoint, plan.windowId);
-  const others = (await deps.holds.active(plan.endpoint, now)).filter((h) => h.holdId !== plan.windowId);
+  await deps.holds.remove(plan.endpoint, plan.windowId, plan.endsExecution ?? owner);
+  // Read after the remove (consistently): whatever is still there is another claim.
+  const others = await deps.holds.active(plan.endpoint, now);
   const minCapacity = floorAfterRestore(
     plan.baseFloor,
     others.map((h) => h.minCapacity),

@@ -184,8 +184,8 @@ export class ExecutionTracker {
   }
 
   /**
-   * Starts the execution that ends a stopped pre-warm's window: the same input with `end: true`,
-   * which drops the window's hold and restores the floor under the lock. A stopped execution never
+   * Starts the execution that ends a stopped pre-warm's window: the same input with `end: true`
+   * and `endsExecution`, which drops that execution's hold and restores the floor under the lock. A stopped execution never
    * reaches its own restore, so without this its raised floor would stay until some later floor
    * write. Nothing is started for a pre-warm stopped before it raised the floor: there is nothing
    * to give back, and a restore would overwrite a floor set without a hold.
@@ -201,7 +201,8 @@ export class ExecutionTracker {
       this.sfn.send(new DescribeExecutionCommand({ executionArn: arn })),
     );
     const input = JSON.parse(described.input ?? '{}') as Record<string, unknown>;
-    return this.start('prewarm', { ...input, end: true });
+    // Names the stopped execution, so that only its hold is dropped, never a re-run's.
+    return this.start('prewarm', { ...input, end: true, endsExecution: arn });
   }
 
   /** Stops a running execution (a finished one is left as it is) and returns its summary. */

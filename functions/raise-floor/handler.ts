@@ -6,8 +6,10 @@ import { lambdaHandler } from '../shared/lambda-handler.js';
 export function makeHandler(deps: FloorChangeDeps) {
   return lambdaHandler(
     'raise-floor',
-    async (event: { prewarm: unknown; owner: unknown }): Promise<RaiseResult> =>
-      raiseFloor(deps, await readFencedFloorChange(deps, event), deps.now()),
+    async (event: { prewarm: unknown; owner: unknown }): Promise<RaiseResult> => {
+      const { plan, owner } = await readFencedFloorChange(deps, event);
+      return raiseFloor(deps, plan, owner, deps.now());
+    },
   );
 }
 

@@ -6,8 +6,10 @@ import { lambdaHandler } from '../shared/lambda-handler.js';
 export function makeHandler(deps: FloorChangeDeps) {
   return lambdaHandler(
     'restore-floor',
-    async (event: { prewarm: unknown; owner: unknown }): Promise<RestoreResult> =>
-      restoreWindowFloor(deps, await readFencedFloorChange(deps, event), deps.now()),
+    async (event: { prewarm: unknown; owner: unknown }): Promise<RestoreResult> => {
+      const { plan, owner } = await readFencedFloorChange(deps, event);
+      return restoreWindowFloor(deps, plan, owner, deps.now());
+    },
   );
 }
 

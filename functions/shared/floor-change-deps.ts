@@ -35,15 +35,15 @@ export function floorChangeDeps(): FloorChangeDeps {
 const ownerSchema = z.string().min(1, 'must be the execution ARN ($$.Execution.Id)');
 
 /**
- * The pre-warm floor steps' input, `{prewarm, owner}`, read and fenced: the window's plan, once
- * `owner` (the execution) is confirmed to still hold the endpoint's lock.
+ * The pre-warm floor steps' input, `{prewarm, owner}`, read and fenced: the window's plan and
+ * `owner` (the execution), once that execution is confirmed to still hold the endpoint's lock.
  *
  * @throws ValidationError naming `prewarm.…` or `owner`; LockLostError when the lock is not held.
  */
 export async function readFencedFloorChange(
   deps: Pick<FloorChangeDeps, 'lock' | 'now'>,
   event: { prewarm: unknown; owner: unknown },
-): Promise<PrewarmPlan> {
+): Promise<{ plan: PrewarmPlan; owner: string }> {
   const plan = readPrewarmPlan(event.prewarm);
   const owner = parseOrThrow(ownerSchema, event.owner, 'owner');
   await confirmLockHeld(deps.lock, {
@@ -52,5 +52,5 @@ export async function readFencedFloorChange(
     now: deps.now(),
     leaseSeconds: plan.leaseSeconds,
   });
-  return plan;
+  return { plan, owner };
 }

@@ -132,6 +132,7 @@ export async function installControlPlane(
     restoreFloor,
     readCalendar,
     syncSchedules,
+    endLapsedWindows,
   ] = await Promise.all([
     import('../../functions/validate-plan/handler.js'),
     import('../../functions/acquire-lock/handler.js'),
@@ -149,6 +150,7 @@ export async function installControlPlane(
     import('../../functions/restore-floor/handler.js'),
     import('../../functions/read-calendar/handler.js'),
     import('../../functions/sync-schedules/handler.js'),
+    import('../../functions/end-lapsed-windows/handler.js'),
   ]);
   const now = () => new Date();
   const pollDeps = {
@@ -258,9 +260,10 @@ export async function installControlPlane(
 
   const functions = new FunctionRegistry({ accountId, region: regionName });
   const substitutions: Record<string, string> = {
-    // Registered below, once the prewarm machine sync-schedules starts has its ARN.
+    // Registered below, once the prewarm machine these start has its ARN.
     ReadCalendarFunctionArn: functions.arn('warmgate-read-calendar'),
     SyncSchedulesFunctionArn: functions.arn('warmgate-sync-schedules'),
+    EndLapsedWindowsFunctionArn: functions.arn('warmgate-end-lapsed-windows'),
   };
   for (const [name, entry] of Object.entries(handlers)) {
     functions.register(name, entry.handler as LocalHandler);
@@ -278,8 +281,8 @@ export async function installControlPlane(
   );
   region.register(stepFunctions.asRegionService());
 
-  // sync-schedules needs the prewarm machine's ARN, so the calendar-sync steps, and then their
-  // machine, are registered after the other machines.
+  // sync-schedules and end-lapsed-windows need the prewarm machine's ARN, so the calendar-sync
+  // steps, and then their machine, are registered after the other machines.
   const scheduler = new SchedulerService({
     clock: region.clock,
     accountId,
@@ -337,6 +340,15 @@ export async function installControlPlane(
       starter: new StepFunctionsPrewarmStarter(sfnClient, prewarmArn),
       metrics: telemetry.metrics,
       now: Date.now,
+    }) as LocalHandler,
+  );
+  functions.register(
+    'warmgate-end-lapsed-windows',
+    endLapsedWindows.makeHandler({
+      holds,
+      executions: new StepFunctionsExecutionStatus(sfnClient),
+      starter: new StepFunctionsPrewarmStarter(sfnClient, prewarmArn),
+      now,
     }) as LocalHandler,
   );
   const calendarSyncArn = stepFunctions.registerStateMachine(

@@ -191,6 +191,28 @@ describe('warmgate CDK app', () => {
     expect(urls[0]).toMatch(/^s3:\/\/.+\/warmgate\/release-plan\.json$/);
   });
 
+  it('lets end-lapsed-windows scan the holds and start pre-warms, and nothing else', () => {
+    const policy = policies(template).find((p) =>
+      p.id.startsWith('CalendarEndLapsedWindowsRoleDefaultPolicy'),
+    );
+    const granted = (policy?.statements ?? []).map((s) => ({
+      actions: list(s.Action),
+      resources: list(s.Resource).map((r) => flattenCfnReference(r)),
+    }));
+    // Logging and tracing statements come from the shared Lambda construct; these are the step's own.
+    const own = granted.filter((g) => g.actions.some((a) => /^(dynamodb|states):/.test(a)));
+    expect(own.map((g) => g.actions)).toEqual([
+      ['dynamodb:Scan'],
+      ['states:DescribeExecution'],
+      ['states:StartExecution'],
+    ]);
+    expect(own[0]?.resources).toHaveLength(1);
+    expect(own[0]?.resources[0]).toMatch(/Holds/);
+    expect(own[1]?.resources).toEqual([expect.stringMatching(/:execution:warmgate-prewarm:\*$/)]);
+    expect(own[2]?.resources).toHaveLength(1);
+    expect(own[2]?.resources[0]).toMatch(/Prewarm/);
+  });
+
   it('scopes every SageMaker permission to endpoints, configs and models with the configured prefix', () => {
     const scoped = (t: SynthesizedTemplate) =>
       policies(t)
@@ -272,7 +294,7 @@ describe('warmgate CDK app', () => {
     expect(statements[0]?.Resource).toEqual({ Ref: prewarmId });
   });
 
-  it('starts warmgate-calendar-sync on a calendar upload and daily, through a role that may start that machine only', () => {
+  it('starts warmgate-calendar-sync on a calendar upload and hourly, through a role that may start that machine only', () => {
     const [machineId] =
       Object.entries(template.Resources).find(
         ([, r]) => r.Properties?.StateMachineName === 'warmgate-calendar-sync',
@@ -288,7 +310,7 @@ describe('warmgate CDK app', () => {
           },
       );
     expect(rules.map((r) => (r.ScheduleExpression ? r.ScheduleExpression : 'Object Created')).sort()).toEqual(
-      ['Object Created', 'rate(1 day)'],
+      ['Object Created', 'rate(1 hour)'],
     );
     const roleIds = new Set(rules.flatMap((r) => r.Targets.map((t) => t.RoleArn['Fn::GetAtt'][0])));
     expect(roleIds.size).toBe(1);

@@ -1,51 +1,32 @@
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireEndpointLock } from '../../../core/acquire-endpoint-lock.js';
 import { confirmLockHeld } from '../../../core/confirm-lock-held.js';
 import { ConflictError, LockBusyError, LockLostError } from '../../../core/errors.js';
+import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
 import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
 import { DynamoDbRemovedScaling } from '../../../functions/adapters/dynamodb-removed-scaling.js';
+import { startDynaliteTables } from '../support/dynalite-tables.js';
+
+const LOCKS = CONTROL_PLANE_TABLES.locks.name;
 
 // The real DynamoDB implementation (dynalite), in-process: the property exercises its conditional
 // writes, which are what make the lock a lock.
 describe('endpoint lock', () => {
-  let server: Server;
+  let tables: Awaited<ReturnType<typeof startDynaliteTables>>;
   let client: DynamoDBClient;
   let lock: DynamoDbEndpointLock;
   let runs = 0;
 
   beforeAll(async () => {
-    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'locks',
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'endpointName', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'endpointName', AttributeType: 'S' }],
-      }),
-    );
-    // CreateTable answers while the table is still CREATING, as on AWS.
-    await waitUntilTableExists(
-      { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.2 },
-      { TableName: 'locks' },
-    );
-    lock = new DynamoDbEndpointLock(client, 'locks');
+    tables = await startDynaliteTables();
+    client = tables.client;
+    lock = new DynamoDbEndpointLock(client, LOCKS);
   });
 
   afterAll(async () => {
-    client?.destroy();
-    await new Promise((resolve) => server?.close(resolve));
+    await tables?.close();
   });
 
   type Op = { kind: 'acquire' | 'release'; owner: number; at: number; lease: number };
@@ -160,7 +141,7 @@ describe('endpoint lock', () => {
   });
 
   it('keeps scaling a rollout removed on its own lock item, for that owner only, until the lock is released', async () => {
-    const store = new DynamoDbRemovedScaling(client, 'locks');
+    const store = new DynamoDbRemovedScaling(client, LOCKS);
     const removed = {
       limits: { minCapacity: 3, maxCapacity: 6 },
       scheduledActions: [{ name: 'wg-window', schedule: 'at(2026-12-01T00:00:00)', minCapacity: 4 }],
@@ -192,7 +173,7 @@ describe('endpoint lock', () => {
   });
 
   it('lets only a rollout take an item with saved scaling, keeping it, even once the lease has expired', async () => {
-    const store = new DynamoDbRemovedScaling(client, 'locks');
+    const store = new DynamoDbRemovedScaling(client, LOCKS);
     const removed = {
       variant: 'AllTraffic',
       limits: { minCapacity: 3, maxCapacity: 6 },
@@ -236,7 +217,7 @@ describe('endpoint lock', () => {
   });
 
   it('moves the lock from an ended holder to a new owner, with what the holder saved, and only from that holder', async () => {
-    const store = new DynamoDbRemovedScaling(client, 'locks');
+    const store = new DynamoDbRemovedScaling(client, LOCKS);
     const removed = { limits: { minCapacity: 2, maxCapacity: 5 }, scheduledActions: [] };
     const now = new Date();
     await lock.acquire({

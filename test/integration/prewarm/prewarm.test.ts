@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import {
@@ -383,6 +385,84 @@ ${releases}`;
     const executions =
       (await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }))).executions ?? [];
     expect(executions.filter((e) => e.name === 'wg-twice-delivered')).toHaveLength(1);
+  });
+
+  it('gives back the raised floor of a pre-warm stopped outside the dashboard once its window has lapsed', async () => {
+    // Last in this file: its calendar sync deletes the schedules earlier tests made.
+    const deployed = await executionResult(
+      f,
+      await startRollout(f, rolloutRequest('drop-lapsed', f.modelV1)),
+    );
+    expect(deployed.status).toBe('SUCCEEDED');
+    // A window that ends 8 s from now: long enough to raise, then stop, before it lapses.
+    const restoreAt = new Date(Date.now() + 8_000);
+    const arn = await startPrewarm(f, {
+      endpoint: 'drop-lapsed',
+      windowId: 'lapsed-window',
+      releaseAt: new Date(restoreAt.getTime() - 1_000).toISOString(),
+      restoreAt: restoreAt.toISOString(),
+      minCapacity: 3,
+    });
+    for (;;) {
+      const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+      if (history.events?.some((e) => e.stateExitedEventDetails?.name === 'RaiseFloor')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Stopped from the AWS CLI, as an operator outside the dashboard would: no Catch runs, so the
+    // execution's own restore never does.
+    await promisify(execFile)(
+      'aws',
+      [
+        '--endpoint-url',
+        f.stack.region.url,
+        '--region',
+        'us-east-1',
+        'stepfunctions',
+        'stop-execution',
+        '--execution-arn',
+        arn,
+      ],
+      { env: f.env },
+    );
+    expect((await executionResult(f, arn)).status).toBe('ABORTED');
+    expect(await floorOf(f, 'drop-lapsed')).toBe(3);
+
+    // Before the window's end, calendar sync leaves it alone.
+    const calendar = join(f.workDir, 'no-releases.yaml');
+    writeFileSync(
+      calendar,
+      'version: 1\nendpoints:\n  sync-target: { floor: 2, max: 6, perInstanceCapacity: 50 }\nreleases: []\n',
+    );
+    const early = await runCalendarSync({ calendarUrl: `file://${calendar}` });
+    expect(early.status, early.cause).toBe('SUCCEEDED');
+    const endingName = (report: string | undefined) =>
+      (JSON.parse(report ?? '{}') as { lapsedWindows: { ending: string[] } }).lapsedWindows.ending.find((n) =>
+        n.startsWith('end-lapsed-window-'),
+      );
+    expect(endingName(early.output)).toBeUndefined();
+    expect(await floorOf(f, 'drop-lapsed')).toBe(3);
+
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, restoreAt.getTime() - Date.now() + 500)));
+    const late = await runCalendarSync({ calendarUrl: `file://${calendar}` });
+    expect(late.status, late.cause).toBe('SUCCEEDED');
+    const name = endingName(late.output);
+    expect(name).toBeDefined();
+    const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
+    const ending = (
+      await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }))
+    ).executions?.find((e) => e.name === name);
+    const ended = await executionResult(f, ending?.executionArn ?? '');
+    expect(ended.status, ended.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(ended.input ?? '{}')).toMatchObject({
+      end: true,
+      endsExecution: arn,
+      windowId: 'lapsed-window',
+    });
+    expect(await floorOf(f, 'drop-lapsed')).toBe(2);
+
+    // The hold is gone, so a further sync starts nothing more.
+    const again = await runCalendarSync({ calendarUrl: `file://${calendar}` });
+    expect(endingName(again.output)).toBeUndefined();
   });
 });
 

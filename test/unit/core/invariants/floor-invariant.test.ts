@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SafetyViolationError, ValidationError } from '../../../../core/errors.js';
-import type { CapacityHold, CapacityHolds } from '../../../../core/ports/capacity-holds.js';
 import type { RemovedScalingStore } from '../../../../core/ports/removed-scaling-store.js';
 import type {
   ScalableVariant,
@@ -15,6 +14,7 @@ import { restoreWindowFloor } from '../../../../core/prewarm/restore-floor.js';
 import { ensureFloor } from '../../../../core/rollout/ensure-floor.js';
 import { restoreRemovedScaling } from '../../../../core/rollout/removed-scaling.js';
 import { planRollout } from '../../../../core/rollout/rollout-plan.js';
+import { MemoryHolds } from '../memory-holds.js';
 
 // In-memory implementations of warmgate's own ports (not of any AWS SDK): the properties are
 // about core's decisions, and every write the core makes is recorded to check against.
@@ -43,18 +43,8 @@ class RecordingScaling implements VariantScaling {
   }
 }
 
-class MemoryHolds implements CapacityHolds {
-  readonly holds = new Map<string, CapacityHold>();
-  async put(hold: CapacityHold) {
-    this.holds.set(hold.holdId, hold);
-  }
-  async remove(_endpoint: string, holdId: string) {
-    this.holds.delete(holdId);
-  }
-  async active(_endpoint: string, now: Date) {
-    return [...this.holds.values()].filter((h) => Date.parse(h.until) > now.getTime());
-  }
-}
+/** The pre-warm execution that raises window `n` in these properties. */
+const windowOwner = (n: number) => `arn:aws:states:us-east-1:123456789012:execution:warmgate-prewarm:w${n}`;
 
 /** Saved scaling is not what these properties are about; nothing is ever saved here. */
 const noSavedScaling: RemovedScalingStore = {
@@ -143,8 +133,8 @@ async function apply(scaling: RecordingScaling, holds: MemoryHolds, s: Step): Pr
         minCapacity: s.kind === 'raise' ? s.minCapacity : 2,
         baseFloor: s.kind === 'restore' ? s.baseFloor : 2,
       });
-      if (s.kind === 'raise') await raiseFloor({ scaling, holds }, plan, NOW);
-      else await restoreWindowFloor({ scaling, holds }, plan, NOW);
+      if (s.kind === 'raise') await raiseFloor({ scaling, holds }, plan, windowOwner(s.window), NOW);
+      else await restoreWindowFloor({ scaling, holds }, plan, windowOwner(s.window), NOW);
     }
   }
 }

@@ -64,9 +64,14 @@ export class Holds implements CapacityHolds {
   async put(hold: CapacityHold) {
     this.holds.push(hold);
   }
-  async remove() {}
+  async remove() {
+    return true;
+  }
   async active() {
     return [...this.holds];
+  }
+  async lapsed() {
+    return [];
   }
 }
 
