@@ -19,8 +19,22 @@ const STATUS_TONE: Readonly<Record<string, string>> = {
   ABORTED: 'warn',
 };
 
-const title = (execution: ExecutionSummary) =>
-  `${execution.kind === 'rollout' ? 'Rollout' : 'Pre-warm'} of ${execution.endpoint ?? 'unknown endpoint'}`;
+const title = (execution: ExecutionSummary) => {
+  const endpoint = execution.endpoint ?? 'unknown endpoint';
+  if (execution.kind === 'rollout') return `Rollout of ${endpoint}`;
+  return execution.endsWindow ? `End of a pre-warm window on ${endpoint}` : `Pre-warm of ${endpoint}`;
+};
+
+/** What stopping `execution` leaves behind, for the confirmation. */
+function stopConsequence(execution: ExecutionSummary): string {
+  if (execution.kind === 'rollout') {
+    return 'Resources it already changed stay as they are; SageMaker finishes an update it already started.';
+  }
+  if (execution.endsWindow) {
+    return 'The floor may stay raised until the window is over; calendar sync then gives it back within the hour.';
+  }
+  return 'If it has raised the floor, its window ends now: the floor goes back to the base, or to what other windows need, before the release.';
+}
 
 /**
  * The executions panel: running and recent executions with their current step, and the live
@@ -95,9 +109,7 @@ export class ExecutionsView {
           'p',
           {},
           `${title(execution)} (${execution.name}) stops at its current step: ${execution.currentStep ?? 'starting'}. `,
-          execution.kind === 'prewarm'
-            ? 'If it has raised the floor, its window ends now: the floor goes back to the base, or to what other windows need, before the release.'
-            : 'Resources it already changed stay as they are; SageMaker finishes an update it already started.',
+          stopConsequence(execution),
         ),
       ],
       confirmLabel: 'Stop execution',

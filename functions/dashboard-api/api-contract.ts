@@ -80,6 +80,8 @@ export interface ExecutionSummary {
   readonly status: ExecutionStatus;
   /** The endpoint named in the execution's input, when it names one. */
   readonly endpoint: string | null;
+  /** A pre-warm that ends a window (`end: true`): it gives a floor back instead of raising one. */
+  readonly endsWindow: boolean;
   readonly startedAt: string;
   readonly stoppedAt: string | null;
   /** The latest progress line: the state it is in, or its last poll; the outcome once done. */

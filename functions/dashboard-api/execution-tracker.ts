@@ -226,20 +226,25 @@ function toSummary(
     name: described.name ?? '',
     kind,
     status: (described.status ?? 'RUNNING') as ExecutionStatus,
-    endpoint: endpointOf(described.input),
+    ...inputFacts(described.input),
     startedAt: (described.startDate ?? new Date(0)).toISOString(),
     stoppedAt: described.stopDate?.toISOString() ?? null,
     currentStep: last?.message ?? null,
   };
 }
 
-// A rollout's input is `{ request: { endpoint } }`; a pre-warm's names the endpoint at the top.
-function endpointOf(input: string | undefined): string | null {
+// A rollout's input is `{ request: { endpoint } }`; a pre-warm's names the endpoint at the top,
+// and `end: true` when it ends a window.
+function inputFacts(input: string | undefined): Pick<ExecutionSummary, 'endpoint' | 'endsWindow'> {
   try {
-    const parsed = JSON.parse(input ?? '{}') as { request?: { endpoint?: unknown }; endpoint?: unknown };
+    const parsed = JSON.parse(input ?? '{}') as {
+      request?: { endpoint?: unknown };
+      endpoint?: unknown;
+      end?: unknown;
+    };
     const endpoint = parsed.request?.endpoint ?? parsed.endpoint;
-    return typeof endpoint === 'string' ? endpoint : null;
+    return { endpoint: typeof endpoint === 'string' ? endpoint : null, endsWindow: parsed.end === true };
   } catch {
-    return null;
+    return { endpoint: null, endsWindow: false };
   }
 }

@@ -151,6 +151,10 @@ describe('operator dashboard in Chromium', () => {
     // Stopping a pre-warm that raised the floor ends its window: the page follows the execution
     // that gives the capacity back, and the floor returns to 2.
     await page
+      .locator('#progress-title')
+      .getByText('Progress: End of a pre-warm window on manga-recs')
+      .waitFor();
+    await page
       .locator('#progress-status')
       .getByText(/^Succeeded/)
       .waitFor();
