@@ -174,7 +174,7 @@ function simulate(
   while (remaining.length > 0) {
     const first = remaining[0] as Release;
     const drawn = drawFor(first.id, seed);
-    // Plan the next two days the way the daily calendar-sync would, with the history so far.
+    // Plan the next two days the way the hourly calendar-sync would, with the history so far.
     const horizon = remaining.filter((release) => release.releaseAtMs <= first.releaseAtMs + 48 * HOUR_MS);
     // Oracle and naive60 take their lead as the endpoint's provisioning time with no history and
     // no margin: exactly the drawn time, or exactly 60 minutes.

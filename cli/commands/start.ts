@@ -139,7 +139,7 @@ async function start(options: StartOptions): Promise<number> {
   }
 
   // 4. The calendar: sync it into pre-warm schedules through the calendar-sync state machine,
-  // started as the daily rule starts it (with an empty input: the configured calendar).
+  // started as the hourly rule starts it (with an empty input: the configured calendar).
   const { executionArn } = await sfn.send(
     new StartExecutionCommand({
       stateMachineArn: stack.controlPlane.stateMachineArns.calendarSync,

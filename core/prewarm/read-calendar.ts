@@ -8,7 +8,7 @@ import type { SmokeShape } from '../rollout/rollout-plan.js';
 import { parseWarmupManifest } from '../warmup-manifest.js';
 
 export interface ReadSettings {
-  /** How far ahead to expand releases; later ones are picked up by a later daily run. */
+  /** How far ahead to expand releases; later ones are picked up by a later (hourly) run. */
   readonly horizonDays: number;
 }
 

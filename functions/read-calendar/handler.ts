@@ -22,7 +22,7 @@ const url = z
   .optional();
 
 /**
- * The `warmgate-calendar-sync` execution input: empty from the daily rule and the calendar
+ * The `warmgate-calendar-sync` execution input: empty from the hourly rule and the calendar
  * upload rule (the calendar is CALENDAR_URL), or naming a calendar to read. Parsed, not cast: an
  * execution started by hand with `{"calendarUrl": 7}` is refused naming the field.
  */
