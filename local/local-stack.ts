@@ -21,13 +21,14 @@ export interface LocalStack {
 export async function startLocalStack(
   options: RegionOptions & ControlPlaneOptions = {},
 ): Promise<LocalStack> {
-  const { pollSeconds, calendarUrl, warmupUrl, ...regionOptions } = options;
+  const { pollSeconds, calendarUrl, warmupUrl, calendarSyncEveryMs, ...regionOptions } = options;
   const region = await startRegion(regionOptions);
   try {
     const controlPlane = await installControlPlane(region, {
       ...(pollSeconds ? { pollSeconds } : {}),
       ...(calendarUrl ? { calendarUrl } : {}),
       ...(warmupUrl ? { warmupUrl } : {}),
+      ...(calendarSyncEveryMs === undefined ? {} : { calendarSyncEveryMs }),
     });
     // Executions stop before instances do, so no step runs against a half-closed region.
     region.onClose(() => controlPlane.close());

@@ -50,6 +50,12 @@ export interface ControlPlaneOptions {
   readonly warmupUrl?: string;
   /** Poll cadence of the rollout's DescribeEndpoint loop; local fleets settle in seconds. */
   readonly pollSeconds?: { readonly initial: number; readonly max: number };
+  /**
+   * Real milliseconds between the calendar syncs the region starts on its own while a calendar is
+   * configured: the twin of the stack's hourly rule. Default: an hour of schedule time (so
+   * `--speed` shortens it); 0 turns it off.
+   */
+  readonly calendarSyncEveryMs?: number;
 }
 
 export interface ControlPlane {
@@ -65,6 +71,7 @@ export interface ControlPlane {
 const STATE_MACHINE_DIR = fileURLToPath(new URL('../../state-machines/', import.meta.url));
 const EXECUTION_ROLE_ARN = (account: string) => `arn:aws:iam::${account}:role/warmgate-sagemaker-execution`;
 const SCHEDULE_GROUP = 'warmgate';
+const HOUR_MS = 3_600_000;
 const SCHEDULER_ROLE_ARN = (account: string) => `arn:aws:iam::${account}:role/warmgate-scheduler`;
 
 /**
@@ -357,6 +364,18 @@ export async function installControlPlane(
   );
   region.register(createLambdaService(functions));
 
+  const syncEveryMs = options.calendarSyncEveryMs ?? region.clock.realDelay(HOUR_MS);
+  const syncTimer =
+    options.calendarUrl && syncEveryMs > 0
+      ? setInterval(() => {
+          stepFunctions
+            .handle('StartExecution', { stateMachineArn: calendarSyncArn, input: '{}' })
+            .catch((error: unknown) =>
+              region.log?.(`calendar sync could not start: ${(error as Error).message}`),
+            );
+        }, syncEveryMs).unref()
+      : undefined;
+
   return {
     functions,
     stepFunctions,
@@ -364,6 +383,7 @@ export async function installControlPlane(
     scheduler,
     scheduleGroup: SCHEDULE_GROUP,
     async close() {
+      clearInterval(syncTimer);
       scheduler.close();
       sfnClient.destroy();
       schedulerClient.destroy();
