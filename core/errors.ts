@@ -118,6 +118,16 @@ export class DeadlineExceededError extends WarmgateError {
   readonly retryable = false;
 }
 
+/**
+ * A release window is over but its raised floor could not be given back (its endings failed, or
+ * ending it failed outright). Not retryable in place: the next calendar sync tries again.
+ */
+export class FloorNotRestoredError extends WarmgateError {
+  override readonly name = 'FloorNotRestoredError';
+  readonly code = 'FLOOR_NOT_RESTORED';
+  readonly retryable = false;
+}
+
 /** The model could not be loaded, or a warmup shape failed. */
 export class ModelLoadError extends WarmgateError {
   override readonly name = 'ModelLoadError';

@@ -309,7 +309,7 @@ export class ReleaseCalendar extends Construct {
     });
 
     this.lateCapacityTopic = new Topic(this, 'LateCapacity', {
-      displayName: 'warmgate: capacity was not warm before a release',
+      displayName: 'warmgate: release capacity needs an operator',
       enforceSSL: true,
     });
     const late = new Alarm(this, 'LateCapacityAlarm', {
@@ -330,5 +330,18 @@ export class ReleaseCalendar extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     late.addAlarmAction(new SnsAction(this.lateCapacityTopic));
+
+    const syncFailed = new Alarm(this, 'CalendarSyncFailedAlarm', {
+      alarmName: 'warmgate-calendar-sync-failed',
+      alarmDescription:
+        'warmgate-calendar-sync failed: the calendar was refused, scheduling failed, or a lapsed release window still holds a raised floor (FloorNotRestoredError). The failed execution names which.',
+      metric: machine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No execution failed in the period: nothing to say.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    syncFailed.addAlarmAction(new SnsAction(this.lateCapacityTopic));
   }
 }

@@ -1,3 +1,10 @@
+/**
+ * The hold id under which a rollout's own floor is kept. A pre-warm window that ends restores to
+ * the highest active hold, so this one stops it from undercutting the floor a rollout asked for.
+ * No window may take this id (core/prewarm/prewarm-plan.ts refuses it).
+ */
+export const ROLLOUT_FLOOR_HOLD = 'rollout-floor';
+
 /** A claim on an endpoint's floor: a pre-warm's release window, or a rollout's requested floor. */
 export interface CapacityHold {
   readonly endpoint: string;

@@ -7,3 +7,12 @@ export interface ExecutionStatus {
    */
   endedAt(executionArn: string): Promise<Date | undefined>;
 }
+
+/** Step Functions' status of an execution. */
+export type ExecutionPhase = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+/** Where an execution is, by ARN. */
+export interface ExecutionPhases {
+  /** Its status; undefined when Step Functions knows no such execution (never started, or expired). */
+  phase(executionArn: string): Promise<ExecutionPhase | undefined>;
+}

@@ -23,6 +23,8 @@ export interface PrewarmSchedules {
 export interface PrewarmStarter {
   /** Idempotent by `name`: Step Functions refuses a second execution with the same name. */
   start(name: string, input: string): Promise<'started' | 'already-started'>;
+  /** The ARN the execution named `name` has (or would have). */
+  executionArn(name: string): string;
 }
 
 /** Where the release calendar (and optionally the warmup manifest for smoke tests) lives. */

@@ -8,6 +8,7 @@ import {
   type VariantName,
   variantNameSchema,
 } from '../names.js';
+import { ROLLOUT_FLOOR_HOLD } from '../ports/capacity-holds.js';
 import { type SmokeShape, smokeShapeSchema } from '../rollout/rollout-plan.js';
 import { parseOrThrow } from '../validation.js';
 
@@ -30,7 +31,8 @@ export interface PrewarmPlan {
   readonly maxCapacity?: number;
   /**
    * End the window now instead of raising it: drop its hold and restore the floor. What the
-   * dashboard starts after stopping a pre-warm, whose own restore would never run.
+   * dashboard starts after stopping a pre-warm, and calendar sync after a window's execution died
+   * holding it (core/prewarm/end-lapsed-windows.ts): their own restore would never run.
    */
   readonly end: boolean;
   /**
@@ -56,7 +58,11 @@ const prewarmInputSchema = z
     variant: variantNameSchema.default(DEFAULT_VARIANT),
     windowId: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores'),
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+      .refine(
+        (id) => id !== ROLLOUT_FLOOR_HOLD,
+        `must not be ${ROLLOUT_FLOOR_HOLD}: a rollout keeps its floor there`,
+      ),
     releases: z.array(z.string().min(1)).default([]),
     releaseAt: instant,
     restoreAt: instant,

@@ -1,5 +1,5 @@
 import { assertFloor, type Floor } from '../floor.js';
-import type { CapacityHolds } from '../ports/capacity-holds.js';
+import { type CapacityHolds, ROLLOUT_FLOOR_HOLD } from '../ports/capacity-holds.js';
 import type { RemovedScalingStore } from '../ports/removed-scaling-store.js';
 import type { ScalableVariant, VariantScaling } from '../ports/scaling.js';
 import type { DeploymentRecord } from './deploy-rollout.js';
@@ -11,11 +11,6 @@ export interface FloorResult {
   readonly restoredScheduledActions: number;
 }
 
-/**
- * The hold id under which a rollout's own floor is kept. A pre-warm window that ends restores to
- * the highest active hold, so this one stops it from undercutting the floor a rollout asked for.
- */
-export const ROLLOUT_FLOOR_HOLD = 'rollout-floor';
 // Far enough ahead to outlive any window; the next rollout overwrites it.
 const ROLLOUT_FLOOR_HOLD_DAYS = 3650;
 

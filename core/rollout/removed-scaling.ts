@@ -1,8 +1,7 @@
 import { clampFloor, MIN_FLOOR, restoreFloor } from '../floor.js';
-import type { CapacityHolds } from '../ports/capacity-holds.js';
+import { type CapacityHolds, ROLLOUT_FLOOR_HOLD } from '../ports/capacity-holds.js';
 import type { RemovedScaling, RemovedScalingStore } from '../ports/removed-scaling-store.js';
 import type { VariantScaling } from '../ports/scaling.js';
-import { ROLLOUT_FLOOR_HOLD } from './ensure-floor.js';
 import type { RolloutPlan } from './rollout-plan.js';
 
 export interface RestoreDependencies {

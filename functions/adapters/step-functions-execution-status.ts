@@ -1,5 +1,9 @@
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionStatus } from '../../core/ports/execution-status.js';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionPhase, ExecutionPhases, ExecutionStatus } from '../../core/ports/execution-status.js';
 import { callAws } from './aws-errors.js';
 
 /**
@@ -9,19 +13,27 @@ import { callAws } from './aws-errors.js';
  */
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
-/** {@link ExecutionStatus} from DescribeExecution. */
-export class StepFunctionsExecutionStatus implements ExecutionStatus {
+/** {@link ExecutionStatus} and {@link ExecutionPhases} from DescribeExecution. */
+export class StepFunctionsExecutionStatus implements ExecutionStatus, ExecutionPhases {
   constructor(private readonly client: SFNClient) {}
 
   async endedAt(executionArn: string): Promise<Date | undefined> {
+    const described = await this.#describe(executionArn);
+    // Not proven ended: an unknown execution keeps its lock (until its lease runs out).
+    if (!described || !ENDED.has(described.status ?? 'RUNNING')) return undefined;
+    return described.stopDate ?? undefined;
+  }
+
+  async phase(executionArn: string): Promise<ExecutionPhase | undefined> {
+    return (await this.#describe(executionArn))?.status as ExecutionPhase | undefined;
+  }
+
+  /** Undefined for an execution Step Functions does not know; other failures in the taxonomy. */
+  async #describe(executionArn: string): Promise<DescribeExecutionCommandOutput | undefined> {
     if (!executionArn.startsWith('arn:') || !executionArn.includes(':execution:')) return undefined;
     try {
-      const described = await this.client.send(new DescribeExecutionCommand({ executionArn }));
-      if (!ENDED.has(described.status ?? 'RUNNING')) return undefined;
-      return described.stopDate ?? undefined;
+      return await this.client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {
-      // Not proven ended: an unknown execution keeps its lock (until its lease runs out); any
-      // other failure (throttling, permissions) surfaces through the error taxonomy.
       if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return undefined;
       return callAws('Step Functions DescribeExecution', () => Promise.reject(error));
     }

@@ -9,6 +9,10 @@ export class StepFunctionsPrewarmStarter implements PrewarmStarter {
     private readonly stateMachineArn: string,
   ) {}
 
+  executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
   async start(name: string, input: string): Promise<'started' | 'already-started'> {
     try {
       await this.client.send(

@@ -1,20 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import type { CapacityHolds } from '../../core/ports/capacity-holds.js';
-import type { ExecutionStatus } from '../../core/ports/execution-status.js';
-import type { PrewarmStarter } from '../../core/ports/prewarm-schedules.js';
-import { endLapsedWindows, type LapsedWindowsReport } from '../../core/prewarm/end-lapsed-windows.js';
+import {
+  type EndLapsedWindowsDeps as EndLapsedWindowsCoreDeps,
+  endLapsedWindows,
+  type LapsedWindowsReport,
+} from '../../core/prewarm/end-lapsed-windows.js';
 import { DynamoDbCapacityHolds } from '../adapters/dynamodb-capacity-holds.js';
 import { StepFunctionsExecutionStatus } from '../adapters/step-functions-execution-status.js';
 import { StepFunctionsPrewarmStarter } from '../adapters/step-functions-prewarm-starter.js';
 import { lambdaHandler } from '../shared/lambda-handler.js';
 import { clientConfig, holdsVars, readConfig } from '../shared/runtime-config.js';
 
-export interface EndLapsedWindowsDeps {
-  readonly holds: Pick<CapacityHolds, 'lapsed'>;
-  readonly executions: ExecutionStatus;
-  readonly starter: PrewarmStarter;
+export interface EndLapsedWindowsDeps extends EndLapsedWindowsCoreDeps {
   readonly now: () => Date;
 }
 

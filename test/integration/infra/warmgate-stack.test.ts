@@ -199,7 +199,14 @@ describe('warmgate CDK app', () => {
       actions: list(s.Action),
       resources: list(s.Resource).map((r) => flattenCfnReference(r)),
     }));
-    // Logging and tracing statements come from the shared Lambda construct; these are the step's own.
+    // Its own log group's two calls come from the shared Lambda construct; the rest is the step's.
+    expect(granted.flatMap((g) => g.actions).sort()).toEqual([
+      'dynamodb:Scan',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'states:DescribeExecution',
+      'states:StartExecution',
+    ]);
     const own = granted.filter((g) => g.actions.some((a) => /^(dynamodb|states):/.test(a)));
     expect(own.map((g) => g.actions)).toEqual([
       ['dynamodb:Scan'],
@@ -352,6 +359,26 @@ describe('warmgate CDK app', () => {
     )?.Properties as { Metrics: Array<{ Expression?: string }>; AlarmActions: Array<{ Ref: string }> };
     expect(alarm.Metrics[0]?.Expression).toContain('MAX(PrewarmLate)');
     expect(template.Resources[alarm.AlarmActions[0]?.Ref ?? '']?.Type).toBe('AWS::SNS::Topic');
+  });
+
+  it('alarms to the same topic when a calendar sync fails, which includes a lapsed window it could not end', () => {
+    const alarm = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === 'warmgate-calendar-sync-failed',
+    )?.Properties as {
+      Namespace: string;
+      MetricName: string;
+      Dimensions: Array<{ Name: string; Value: unknown }>;
+      AlarmActions: Array<{ Ref: string }>;
+    };
+    expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed' });
+    const machine =
+      template.Resources[(alarm.Dimensions[0]?.Value as { Ref: string } | undefined)?.Ref ?? ''];
+    expect(machine?.Properties?.StateMachineName).toBe('warmgate-calendar-sync');
+    const late = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === 'warmgate-late-capacity',
+    )?.Properties as { AlarmActions: Array<{ Ref: string }> };
+    expect(alarm.AlarmActions).toEqual(late.AlarmActions);
   });
 
   it('serves the dashboard page openly, its /api/* only with a Cognito token, and ships the page in the bundle', () => {

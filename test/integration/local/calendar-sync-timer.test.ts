@@ -47,7 +47,7 @@ describe('local calendar sync on a timer', () => {
       expect(described.status, described.cause).toBe('SUCCEEDED');
       expect(JSON.parse(described.output ?? '{}')).toMatchObject({
         planned: 0,
-        lapsedWindows: { ending: [], alreadyEnding: [], stillRunning: [] },
+        lapsedWindows: { ending: [], inProgress: [], stillRunning: [] },
       });
     }
   });

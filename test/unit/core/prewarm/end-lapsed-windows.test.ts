@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { FloorNotRestoredError } from '../../../../core/errors.js';
+import type { CapacityHold } from '../../../../core/ports/capacity-holds.js';
+import type { ExecutionPhase } from '../../../../core/ports/execution-status.js';
 import type { ScalableVariant, ScalingLimits, VariantScaling } from '../../../../core/ports/scaling.js';
-import { endingName, endLapsedWindows } from '../../../../core/prewarm/end-lapsed-windows.js';
+import {
+  endingName,
+  endLapsedWindows,
+  MAX_ENDING_ATTEMPTS,
+} from '../../../../core/prewarm/end-lapsed-windows.js';
 import { planPrewarm } from '../../../../core/prewarm/prewarm-plan.js';
 import { raiseFloor } from '../../../../core/prewarm/raise-floor.js';
 import { restoreWindowFloor } from '../../../../core/prewarm/restore-floor.js';
 import { MemoryHolds } from '../memory-holds.js';
 
-const execution = (name: string) =>
-  `arn:aws:states:us-east-1:123456789012:execution:warmgate-prewarm:${name}`;
+const PREWARM = 'arn:aws:states:us-east-1:123456789012:stateMachine:warmgate-prewarm';
+const execution = (name: string) => `${PREWARM.replace(':stateMachine:', ':execution:')}:${name}`;
 const RAISED_BY = execution('scheduled-run');
 const ENDER = execution('end-run');
 const RELEASE = '2026-11-28T15:00:00Z';
@@ -25,13 +32,31 @@ class Floor implements Pick<VariantScaling, 'describe' | 'register'> {
   }
 }
 
-class Starter {
-  readonly started = new Map<string, string>();
-  async start(name: string, input: string) {
-    if (this.started.has(name)) return 'already-started' as const;
-    this.started.set(name, input);
-    return 'started' as const;
-  }
+/**
+ * Step Functions as these steps see it: executions by ARN with their status. StartExecution of a
+ * name already used answers as AWS does: the same execution while it runs with the same input,
+ * ExecutionAlreadyExists otherwise.
+ */
+class StepFunctions {
+  readonly phases = new Map<string, ExecutionPhase>([[RAISED_BY, 'ABORTED']]);
+  readonly inputs = new Map<string, string>();
+  readonly executions = {
+    endedAt: async (arn: string) => {
+      const phase = this.phases.get(arn);
+      return phase && phase !== 'RUNNING' ? new Date(RESTORE) : undefined;
+    },
+    phase: async (arn: string) => this.phases.get(arn),
+  };
+  readonly starter = {
+    executionArn: (name: string) => execution(name),
+    start: async (name: string, input: string) => {
+      const arn = execution(name);
+      if (this.phases.has(arn)) return 'already-started' as const;
+      this.phases.set(arn, 'RUNNING');
+      this.inputs.set(name, input);
+      return 'started' as const;
+    },
+  };
 }
 
 /** A planned window's pre-warm input, as calendar sync schedules it. */
@@ -56,24 +81,20 @@ async function raisedAndAbandoned() {
     RAISED_BY,
     new Date(RELEASE),
   );
-  return { holds, scaling };
+  const sfn = new StepFunctions();
+  return { holds, scaling, sfn, deps: { holds, executions: sfn.executions, starter: sfn.starter } };
 }
 
 describe('ending lapsed windows', () => {
   it('ends a window whose execution died once its time is up, and the ending restores the base floor', async () => {
-    const { holds, scaling } = await raisedAndAbandoned();
+    const { holds, scaling, sfn, deps } = await raisedAndAbandoned();
     expect(scaling.limits.minCapacity).toBe(6);
-    const starter = new Starter();
-    const report = await endLapsedWindows(
-      { holds, starter, executions: { endedAt: async () => new Date(RESTORE) } },
-      AFTER,
-    );
+    const report = await endLapsedWindows(deps, AFTER);
     const name = endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY });
-    expect(report).toEqual({ ending: [name], alreadyEnding: [], stillRunning: [] });
-    expect(name.length).toBeLessThanOrEqual(80);
+    expect(report).toEqual({ ending: [name], inProgress: [], stillRunning: [] });
 
     // What the prewarm machine does with that input: EndOrRaise → RestoreFloor, as ENDER.
-    const plan = planPrewarm(JSON.parse(starter.started.get(name) ?? '{}'));
+    const plan = planPrewarm(JSON.parse(sfn.inputs.get(name) ?? '{}'));
     expect(plan).toMatchObject({
       end: true,
       endsExecution: RAISED_BY,
@@ -92,38 +113,91 @@ describe('ending lapsed windows', () => {
   });
 
   it('leaves a lapsed window to its execution while that still runs, and starts nothing', async () => {
-    const { holds } = await raisedAndAbandoned();
-    const starter = new Starter();
-    const report = await endLapsedWindows(
-      { holds, starter, executions: { endedAt: async () => undefined } },
-      AFTER,
-    );
-    expect(report.stillRunning).toHaveLength(1);
-    expect(starter.started.size).toBe(0);
+    const { sfn, deps } = await raisedAndAbandoned();
+    sfn.phases.set(RAISED_BY, 'RUNNING');
+    expect(await endLapsedWindows(deps, AFTER)).toEqual({
+      ending: [],
+      inProgress: [],
+      stillRunning: [RAISED_BY],
+    });
+    expect(sfn.inputs.size).toBe(0);
   });
 
-  it('touches neither a window still open nor a rollout floor hold', async () => {
-    const { holds } = await raisedAndAbandoned();
-    await holds.put({ endpoint: 'manga-recs', holdId: 'rollout-floor', minCapacity: 4, until: RELEASE });
-    const starter = new Starter();
-    const ended = { endedAt: async () => new Date(RELEASE) };
-    expect(await endLapsedWindows({ holds, starter, executions: ended }, new Date(RELEASE))).toEqual({
+  it('touches neither a window still open nor a hold without a window (a rollout floor)', async () => {
+    const { sfn, deps } = await raisedAndAbandoned();
+    const rolloutFloor: CapacityHold = {
+      endpoint: 'manga-recs',
+      holdId: 'rollout-floor',
+      minCapacity: 4,
+      until: RELEASE,
+    };
+    // Straight from the store, as a scan that matched it would return it.
+    const holds = { lapsed: async () => [rolloutFloor] };
+    expect(await endLapsedWindows({ ...deps, holds }, AFTER)).toEqual({
       ending: [],
-      alreadyEnding: [],
+      inProgress: [],
       stillRunning: [],
     });
-    expect(starter.started.size).toBe(0);
+    expect(await endLapsedWindows(deps, new Date(RELEASE))).toEqual({
+      ending: [],
+      inProgress: [],
+      stillRunning: [],
+    });
+    expect(sfn.inputs.size).toBe(0);
   });
 
-  it('starts one ending per lapsed hold however often calendar sync runs', async () => {
-    const { holds } = await raisedAndAbandoned();
-    const starter = new Starter();
-    const deps = { holds, starter, executions: { endedAt: async () => new Date(RESTORE) } };
+  it('starts one ending per lapsed hold while that ending runs, however often calendar sync runs', async () => {
+    const { sfn, deps } = await raisedAndAbandoned();
     await endLapsedWindows(deps, AFTER);
     const again = await endLapsedWindows(deps, AFTER);
-    expect(again.ending).toEqual([]);
-    expect(again.alreadyEnding).toHaveLength(1);
-    expect(starter.started.size).toBe(1);
+    expect(again).toEqual({
+      ending: [],
+      inProgress: [endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY })],
+      stillRunning: [],
+    });
+    expect(sfn.inputs.size).toBe(1);
+  });
+
+  it('starts the next attempt when an ending ended without giving the floor back, then fails naming the window', async () => {
+    const { sfn, deps } = await raisedAndAbandoned();
+    const names = [1, 2, 3].map((attempt) =>
+      endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY }, attempt),
+    );
+    expect(names[1]).toMatch(/-2$/);
+    expect(Math.max(...names.map((n) => `${n}`.length))).toBeLessThanOrEqual(80);
+    for (const [i, name] of names.entries()) {
+      expect((await endLapsedWindows(deps, AFTER)).ending).toEqual([name]);
+      // That ending gave up waiting for the lock (a long rollout): it failed, the hold stays.
+      sfn.phases.set(execution(name), i === 1 ? 'ABORTED' : 'FAILED');
+    }
+    expect(MAX_ENDING_ATTEMPTS).toBe(3);
+    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(FloorNotRestoredError);
+    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(
+      /manga-recs window wg-manga-recs-1: 3 endings ended/,
+    );
+  });
+
+  it('still ends every other lapsed window when one cannot be, then fails naming that one', async () => {
+    const { holds, sfn, deps } = await raisedAndAbandoned();
+    const other = execution('other-run');
+    await holds.put({
+      endpoint: 'other-endpoint',
+      holdId: 'wg-other-1',
+      minCapacity: 4,
+      until: RESTORE,
+      window: { owner: other, variant: 'AllTraffic', baseFloor: 2, releaseAt: RELEASE },
+    });
+    sfn.phases.set(other, 'TIMED_OUT');
+    const phase = sfn.executions.phase;
+    // Describing the first window's ending is refused (a permissions slip, say).
+    sfn.executions.phase = async (arn) => {
+      if (arn.includes('end-wg-manga-recs-1')) throw new Error('AccessDeniedException');
+      return phase(arn);
+    };
+    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(
+      /1 lapsed window.*manga-recs window wg-manga-recs-1: AccessDenied/,
+    );
+    expect([...sfn.inputs.keys()]).toEqual([endingName({ holdId: 'wg-other-1' }, { owner: other })]);
   });
 
   it("keeps a re-run's hold and raised floor when the window it re-ran is ended for its old execution", async () => {
@@ -143,10 +217,11 @@ describe('ending lapsed windows', () => {
     });
   });
 
-  it('refuses an ending that names no ending, or an execution that is not an ARN, naming the field', () => {
+  it('refuses an ending that names no ending, an execution that is not an ARN, or the rollout hold, naming the field', () => {
     expect(() => planPrewarm({ ...WINDOW, endsExecution: RAISED_BY })).toThrow(/endsExecution/);
     expect(() => planPrewarm({ ...WINDOW, end: true, endsExecution: 'scheduled-run' })).toThrow(
       /endsExecution: must be a Step Functions execution ARN/,
     );
+    expect(() => planPrewarm({ ...WINDOW, windowId: 'rollout-floor' })).toThrow(/windowId: .*rollout/);
   });
 });
