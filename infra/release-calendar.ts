@@ -334,8 +334,18 @@ export class ReleaseCalendar extends Construct {
     const syncFailed = new Alarm(this, 'CalendarSyncFailedAlarm', {
       alarmName: 'warmgate-calendar-sync-failed',
       alarmDescription:
-        'warmgate-calendar-sync failed: the calendar was refused, scheduling failed, or a lapsed release window still holds a raised floor (FloorNotRestoredError). The failed execution names which.',
-      metric: machine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'warmgate-calendar-sync did not finish: the calendar was refused, scheduling failed, or a lapsed release window still holds a raised floor (FloorNotRestoredError, while its next ending is already started). The failed execution names which.',
+      // Failed, timed out (900 s) or stopped: any calendar sync that did not finish.
+      metric: new MathExpression({
+        expression: 'SUM([failed, timedOut, aborted])',
+        period: Duration.minutes(5),
+        usingMetrics: {
+          failed: machine.metricFailed({ statistic: 'Sum' }),
+          timedOut: machine.metricTimedOut({ statistic: 'Sum' }),
+          aborted: machine.metricAborted({ statistic: 'Sum' }),
+        },
+        label: 'CalendarSyncNotFinished',
+      }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

@@ -361,20 +361,31 @@ describe('warmgate CDK app', () => {
     expect(template.Resources[alarm.AlarmActions[0]?.Ref ?? '']?.Type).toBe('AWS::SNS::Topic');
   });
 
-  it('alarms to the same topic when a calendar sync fails, which includes a lapsed window it could not end', () => {
+  it('alarms to the same topic when a calendar sync fails, times out or is stopped', () => {
     const alarm = Object.values(template.Resources).find(
       (r) =>
         r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === 'warmgate-calendar-sync-failed',
     )?.Properties as {
-      Namespace: string;
-      MetricName: string;
-      Dimensions: Array<{ Name: string; Value: unknown }>;
+      Metrics: Array<{
+        Expression?: string;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Value: unknown }> };
+        };
+      }>;
       AlarmActions: Array<{ Ref: string }>;
     };
-    expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed' });
-    const machine =
-      template.Resources[(alarm.Dimensions[0]?.Value as { Ref: string } | undefined)?.Ref ?? ''];
-    expect(machine?.Properties?.StateMachineName).toBe('warmgate-calendar-sync');
+    expect(alarm.Metrics.find((m) => m.Expression)?.Expression).toMatch(/^SUM\(\[/);
+    const counted = alarm.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    expect(counted.map((m) => `${m.Namespace}/${m.MetricName}`).sort()).toEqual([
+      'AWS/States/ExecutionsAborted',
+      'AWS/States/ExecutionsFailed',
+      'AWS/States/ExecutionsTimedOut',
+    ]);
+    for (const metric of counted) {
+      const machine =
+        template.Resources[(metric.Dimensions[0]?.Value as { Ref: string } | undefined)?.Ref ?? ''];
+      expect(machine?.Properties?.StateMachineName).toBe('warmgate-calendar-sync');
+    }
     const late = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === 'warmgate-late-capacity',
     )?.Properties as { AlarmActions: Array<{ Ref: string }> };

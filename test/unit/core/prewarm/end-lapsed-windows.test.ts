@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FloorNotRestoredError } from '../../../../core/errors.js';
+import { FloorNotRestoredError, ThrottledError } from '../../../../core/errors.js';
 import type { CapacityHold } from '../../../../core/ports/capacity-holds.js';
 import type { ExecutionPhase } from '../../../../core/ports/execution-status.js';
 import type { ScalableVariant, ScalingLimits, VariantScaling } from '../../../../core/ports/scaling.js';
 import {
+  ENDINGS_BEFORE_ALARM,
   endingName,
   endLapsedWindows,
-  MAX_ENDING_ATTEMPTS,
 } from '../../../../core/prewarm/end-lapsed-windows.js';
 import { planPrewarm } from '../../../../core/prewarm/prewarm-plan.js';
 import { raiseFloor } from '../../../../core/prewarm/raise-floor.js';
@@ -51,6 +51,7 @@ class StepFunctions {
     executionArn: (name: string) => execution(name),
     start: async (name: string, input: string) => {
       const arn = execution(name);
+      if (this.phases.get(arn) === 'RUNNING' && this.inputs.get(name) === input) return 'started' as const;
       if (this.phases.has(arn)) return 'already-started' as const;
       this.phases.set(arn, 'RUNNING');
       this.inputs.set(name, input);
@@ -83,6 +84,20 @@ async function raisedAndAbandoned() {
   );
   const sfn = new StepFunctions();
   return { holds, scaling, sfn, deps: { holds, executions: sfn.executions, starter: sfn.starter } };
+}
+
+/** A second window, on another endpoint, whose pre-warm timed out holding it. */
+async function otherAbandonedWindow(holds: MemoryHolds, sfn: StepFunctions): Promise<string> {
+  const other = execution('other-run');
+  await holds.put({
+    endpoint: 'other-endpoint',
+    holdId: 'wg-other-1',
+    minCapacity: 4,
+    until: RESTORE,
+    window: { owner: other, variant: 'AllTraffic', baseFloor: 2, releaseAt: RELEASE },
+  });
+  sfn.phases.set(other, 'TIMED_OUT');
+  return other;
 }
 
 describe('ending lapsed windows', () => {
@@ -158,36 +173,69 @@ describe('ending lapsed windows', () => {
     expect(sfn.inputs.size).toBe(1);
   });
 
-  it('starts the next attempt when an ending ended without giving the floor back, then fails naming the window', async () => {
+  it('starts the next attempt when an ending ended without giving the floor back, and alarms from the third', async () => {
     const { sfn, deps } = await raisedAndAbandoned();
-    const names = [1, 2, 3].map((attempt) =>
-      endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY }, attempt),
-    );
-    expect(names[1]).toMatch(/-2$/);
-    expect(Math.max(...names.map((n) => `${n}`.length))).toBeLessThanOrEqual(80);
-    for (const [i, name] of names.entries()) {
-      expect((await endLapsedWindows(deps, AFTER)).ending).toEqual([name]);
+    const attempt = (n: number) => endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY }, n);
+    expect(attempt(2)).toBe(`${attempt(1)}-2`);
+    for (let n = 1; n <= ENDINGS_BEFORE_ALARM; n += 1) {
+      expect((await endLapsedWindows(deps, AFTER)).ending).toEqual([attempt(n)]);
       // That ending gave up waiting for the lock (a long rollout): it failed, the hold stays.
-      sfn.phases.set(execution(name), i === 1 ? 'ABORTED' : 'FAILED');
+      sfn.phases.set(execution(attempt(n)), n === 2 ? 'ABORTED' : 'FAILED');
     }
-    expect(MAX_ENDING_ATTEMPTS).toBe(3);
-    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(FloorNotRestoredError);
-    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(
-      /manga-recs window wg-manga-recs-1: 3 endings ended/,
+    expect(ENDINGS_BEFORE_ALARM).toBe(3);
+    // The fourth is still started, so the floor comes back once the lock frees, but the run fails.
+    const failed = endLapsedWindows(deps, AFTER);
+    await expect(failed).rejects.toThrow(FloorNotRestoredError);
+    await expect(failed).rejects.toThrow(
+      new RegExp(
+        `manga-recs window wg-manga-recs-1: 3 endings ended .*${attempt(4)} is the next.*started in this run: ${attempt(4)}`,
+      ),
     );
+    expect(sfn.phases.get(execution(attempt(4)))).toBe('RUNNING');
+    // While it runs, later syncs wait for it (and keep alarming), starting nothing more.
+    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(/3 endings ended/);
+    expect(sfn.inputs.size).toBe(4);
+  });
+
+  it('waits for an ending that is being redriven, and names endings within 80 characters', async () => {
+    const { sfn, deps } = await raisedAndAbandoned();
+    sfn.phases.set(
+      execution(endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY })),
+      'PENDING_REDRIVE',
+    );
+    expect(await endLapsedWindows(deps, AFTER)).toMatchObject({
+      ending: [],
+      inProgress: [expect.any(String)],
+    });
+    const longest = endingName({ holdId: 'w'.repeat(64) }, { owner: RAISED_BY }, 999);
+    expect(longest.length).toBeLessThanOrEqual(80);
+    // Two windows whose ids differ only past the cut still get their own endings.
+    expect(endingName({ holdId: `${'w'.repeat(60)}aaaa` }, { owner: RAISED_BY })).not.toBe(
+      endingName({ holdId: `${'w'.repeat(60)}bbbb` }, { owner: RAISED_BY }),
+    );
+  });
+
+  it('answers a throttled look with the retryable error, after ending the other windows, and a rerun starts nothing twice', async () => {
+    const { holds, sfn, deps } = await raisedAndAbandoned();
+    const other = await otherAbandonedWindow(holds, sfn);
+    const phase = sfn.executions.phase;
+    let throttled = true;
+    sfn.executions.phase = async (arn) => {
+      if (throttled && arn.includes('end-wg-manga-recs-1'))
+        throw new ThrottledError('DescribeExecution: Rate exceeded');
+      return phase(arn);
+    };
+    await expect(endLapsedWindows(deps, AFTER)).rejects.toThrow(ThrottledError);
+    throttled = false;
+    const rerun = await endLapsedWindows(deps, AFTER);
+    expect(rerun.ending).toEqual([endingName({ holdId: 'wg-manga-recs-1' }, { owner: RAISED_BY })]);
+    expect(rerun.inProgress).toEqual([endingName({ holdId: 'wg-other-1' }, { owner: other })]);
+    expect(sfn.inputs.size).toBe(2);
   });
 
   it('still ends every other lapsed window when one cannot be, then fails naming that one', async () => {
     const { holds, sfn, deps } = await raisedAndAbandoned();
-    const other = execution('other-run');
-    await holds.put({
-      endpoint: 'other-endpoint',
-      holdId: 'wg-other-1',
-      minCapacity: 4,
-      until: RESTORE,
-      window: { owner: other, variant: 'AllTraffic', baseFloor: 2, releaseAt: RELEASE },
-    });
-    sfn.phases.set(other, 'TIMED_OUT');
+    const other = await otherAbandonedWindow(holds, sfn);
     const phase = sfn.executions.phase;
     // Describing the first window's ending is refused (a permissions slip, say).
     sfn.executions.phase = async (arn) => {
