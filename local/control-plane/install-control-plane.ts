@@ -51,9 +51,9 @@ export interface ControlPlaneOptions {
   /** Poll cadence of the rollout's DescribeEndpoint loop; local fleets settle in seconds. */
   readonly pollSeconds?: { readonly initial: number; readonly max: number };
   /**
-   * Real milliseconds between the calendar syncs the region starts on its own while a calendar is
-   * configured: the twin of the stack's hourly rule. Default: an hour of schedule time (so
-   * `--speed` shortens it); 0 turns it off.
+   * Real milliseconds between the calendar syncs the region starts on its own: the twin of the
+   * stack's hourly rule. Without a calendar, each ends lapsed windows only. Default: an hour of
+   * schedule time (so `--speed` shortens it); 0 turns it off.
    */
   readonly calendarSyncEveryMs?: number;
 }
@@ -365,11 +365,14 @@ export async function installControlPlane(
   region.register(createLambdaService(functions));
 
   const syncEveryMs = options.calendarSyncEveryMs ?? region.clock.realDelay(HOUR_MS);
+  // Without a calendar there is nothing to schedule, but a pre-warm stopped with the CLI still
+  // holds its floor: the timer then ends lapsed windows alone.
+  const syncInput = options.calendarUrl ? '{}' : JSON.stringify({ lapsedWindowsOnly: true });
   const syncTimer =
-    options.calendarUrl && syncEveryMs > 0
+    syncEveryMs > 0
       ? setInterval(() => {
           stepFunctions
-            .handle('StartExecution', { stateMachineArn: calendarSyncArn, input: '{}' })
+            .handle('StartExecution', { stateMachineArn: calendarSyncArn, input: syncInput })
             .catch((error: unknown) =>
               region.log?.(`calendar sync could not start: ${(error as Error).message}`),
             );

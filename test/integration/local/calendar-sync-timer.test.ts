@@ -51,4 +51,32 @@ describe('local calendar sync on a timer', () => {
       });
     }
   });
+
+  it('ends lapsed windows alone on the same timer when the region has no calendar', async () => {
+    const bare = await startLocalStack({ calendarSyncEveryMs: 300 });
+    const client = new SFNClient(localClientConfig(bare.region.url));
+    try {
+      const stateMachineArn = bare.controlPlane.stateMachineArns.calendarSync;
+      let executionArn: string | undefined;
+      while (!executionArn) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        executionArn = (await client.send(new ListExecutionsCommand({ stateMachineArn }))).executions?.[0]
+          ?.executionArn;
+      }
+      let described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      while (described.status === 'RUNNING') {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      }
+      expect(described.status, described.cause).toBe('SUCCEEDED');
+      expect(JSON.parse(described.input ?? '{}')).toEqual({ lapsedWindowsOnly: true });
+      expect(JSON.parse(described.output ?? '{}')).toEqual({
+        lapsedWindowsOnly: true,
+        lapsedWindows: { ending: [], inProgress: [], stillRunning: [] },
+      });
+    } finally {
+      client.destroy();
+      await bare.close();
+    }
+  });
 });

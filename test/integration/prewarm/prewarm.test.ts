@@ -441,8 +441,6 @@ ${releases}`;
     type Lapsed = { ending: string[]; inProgress: string[]; stillRunning: string[] };
     const lapsedOf = (report: string | undefined) =>
       (JSON.parse(report ?? '{}') as { lapsedWindows: Lapsed }).lapsedWindows;
-    const endingName = (report: string | undefined) =>
-      lapsedOf(report).ending.find((n) => n.startsWith('end-lapsed-window-'));
     // Named in any list of the report: this window, its ending, or its own execution.
     const mentions = (report: string | undefined) =>
       Object.values(lapsedOf(report))
@@ -452,14 +450,24 @@ ${releases}`;
     expect(await floorOf(f, 'drop-lapsed')).toBe(3);
 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, restoreAt.getTime() - Date.now() + 500)));
-    const late = await runCalendarSync({ calendarUrl: `file://${calendar}` });
-    expect(late.status, late.cause).toBe('SUCCEEDED');
-    const name = endingName(late.output);
-    expect(name).toBeDefined();
+    // A calendar that cannot be read (here: no time zone) fails the sync, but not before the
+    // lapsed window is ended: a bad upload must not keep a dead pre-warm's floor raised.
+    const broken = join(f.workDir, 'no-timezone.yaml');
+    writeFileSync(
+      broken,
+      'version: 1\nendpoints:\n  sync-target: { floor: 2, max: 6, perInstanceCapacity: 50 }\nreleases:\n  - { id: x, series: X, localTime: 2030-01-01T00:00, endpoints: [sync-target], peak: 10, holdMinutes: 5 }\n',
+    );
+    const late = await runCalendarSync({ calendarUrl: `file://${broken}` });
+    expect({ status: late.status, error: late.error }).toEqual({
+      status: 'FAILED',
+      error: 'ValidationError',
+    });
+    expect(late.cause).toMatch(/timezone/);
     const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
     const ending = (
       await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }))
-    ).executions?.find((e) => e.name === name);
+    ).executions?.find((e) => e.name?.startsWith('end-lapsed-window-'));
+    expect(ending).toBeDefined();
     const ended = await executionResult(f, ending?.executionArn ?? '');
     expect(ended.status, ended.cause).toBe('SUCCEEDED');
     expect(JSON.parse(ended.input ?? '{}')).toMatchObject({
