@@ -43,6 +43,8 @@ export interface LiveVariant {
 export interface Generation {
   readonly configName: string;
   readonly variants: Map<VariantName, LiveVariant>;
+  /** When its deployment began, and so its images were resolved (DeployedImages.ResolutionTime). */
+  readonly resolvedAt: Date;
 }
 
 /** The new generation of a blue/green update, and how much traffic it takes so far. */
@@ -149,7 +151,7 @@ export class HostedEndpoint {
         credit: 0,
       });
     }
-    return { configName: plan.configName, variants };
+    return { configName: plan.configName, variants, resolvedAt: new Date() };
   }
 
   /** Launches every fleet of `generation` and resolves when all instances pass `/ping`. */

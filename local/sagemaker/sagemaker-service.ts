@@ -428,7 +428,7 @@ export function deploymentPolicy(config: DeploymentConfigInput | undefined): Dep
   };
 }
 
-function variantSummary(variant: LiveVariant, since: Date) {
+function variantSummary(variant: LiveVariant, resolvedAt: Date) {
   const image = variant.plan.image;
   return {
     VariantName: variant.plan.variantName,
@@ -436,7 +436,7 @@ function variantSummary(variant: LiveVariant, since: Date) {
       {
         SpecifiedImage: image,
         ResolvedImage: `${image.split('@')[0]?.replace(/:[^/:]*$/, '')}@sha256:${createHash('sha256').update(image).digest('hex')}`,
-        ResolutionTime: since,
+        ResolutionTime: resolvedAt,
       },
     ],
     CurrentWeight: variant.currentWeight,
@@ -464,7 +464,7 @@ export function describeEndpoint(endpoint: HostedEndpoint): Record<string, unkno
     EndpointConfigName: endpoint.current.configName,
     // SageMaker lists variants only once the endpoint has been in service.
     ProductionVariants: endpoint.everInService
-      ? [...endpoint.current.variants.values()].map((v) => variantSummary(v, endpoint.creationTime))
+      ? [...endpoint.current.variants.values()].map((v) => variantSummary(v, endpoint.current.resolvedAt))
       : undefined,
     EndpointStatus: endpoint.status,
     FailureReason: endpoint.failureReason,
@@ -475,7 +475,7 @@ export function describeEndpoint(endpoint: HostedEndpoint): Record<string, unkno
       EndpointConfigName: pending.generation.configName,
       StartTime: pending.startTime,
       ProductionVariants: [...pending.generation.variants.values()].map((v) => ({
-        ...variantSummary(v, pending.startTime),
+        ...variantSummary(v, pending.generation.resolvedAt),
         InstanceType: v.plan.instanceType,
         VariantStatus: [{ Status: pending.phase, StartTime: pending.startTime }],
       })),

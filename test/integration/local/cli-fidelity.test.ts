@@ -241,6 +241,17 @@ describe('AWS CLI against the local region', () => {
     );
     const done = await waitForStatus(fx, 'cli-ep', (s) => s === 'InService');
     expect(done.EndpointConfigName).toBe('cli-config-2');
+    // The update resolved its image anew: DeployedImages is the update's, not the creation's.
+    // (awscli v1 prints SageMaker's timestamps as the epoch seconds the JSON protocol carries.)
+    const described = json(
+      (await aws(fx, ['sagemaker', 'describe-endpoint', '--endpoint-name', 'cli-ep'])).stdout,
+    ) as {
+      CreationTime: number;
+      ProductionVariants: Array<{ DeployedImages: Array<{ ResolutionTime: number }> }>;
+    };
+    expect(described.ProductionVariants[0]?.DeployedImages[0]?.ResolutionTime).toBeGreaterThan(
+      described.CreationTime,
+    );
   });
 
   it('refuses `update-endpoint` to the config already in use', async () => {
