@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './command-errors.js';
 import { installProcessDefaults } from './process-defaults.js';
+import { reportEveryMissingOption } from './required-options.js';
 
 installProcessDefaults();
 
@@ -40,6 +41,7 @@ const overrideExits = (command: Command): void => {
   for (const sub of command.commands) overrideExits(sub);
 };
 overrideExits(program);
+reportEveryMissingOption(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -200,6 +200,27 @@ describe('pre-warm', () => {
     expect(after.executions?.length).toBe(before.executions?.length);
   });
 
+  /** Runs `warmgate prewarm ARGS`, checking that it exits 2 and starts no pre-warm; returns stderr. */
+  async function refusedPrewarm(...args: string[]): Promise<string> {
+    const prewarmArn = f.stack.controlPlane.stateMachineArns.prewarm;
+    const before = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
+    const result = await runCli(f, ['prewarm', ...args]);
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stdout).not.toMatch(/pre-warm started/);
+    const after = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: prewarmArn }));
+    expect(after.executions?.length).toBe(before.executions?.length);
+    return result.stderr;
+  }
+
+  it('names every missing required option at once, with the usage, and starts nothing', async () => {
+    const none = await refusedPrewarm();
+    expect(none).toMatch(/required options '--endpoint <name>', '--min <n>' not specified/);
+    expect(none).toContain('Usage: warmgate prewarm');
+    expect(await refusedPrewarm('--endpoint', 'drop-e2e')).toMatch(
+      /required option '--min <n>' not specified/,
+    );
+  });
+
   it('plans with the measured provisioning history from CloudWatch when asked for --history', async () => {
     // Plan from the last Wednesday 00:00 UTC, not from the wall clock: within the ~40 minutes
     // before a Sunday 00:00 JST drop, a raise planned 40 minutes ahead is already late and is

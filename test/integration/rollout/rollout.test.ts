@@ -469,9 +469,6 @@ describe('rollout', () => {
       '--wait',
     ]);
     expect(result.code).toBe(2);
-    const missing = await runCli(f, ['rollout', '--image', IMAGE, '--model-data', `file://${f.modelV1}`]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--endpoint/);
     expect(result.stderr).toMatch(/endpoint:/);
     expect(result.stderr).toMatch(/minCapacity: must be at least 2/);
     expect(result.stderr).toMatch(/instanceType: unknown instance type/);
@@ -481,5 +478,27 @@ describe('rollout', () => {
     expect(after.executions?.length).toBe(before.executions?.length);
     const endpoints = await f.sagemaker.send(new ListEndpointsCommand({}));
     expect(endpoints.Endpoints?.map((e) => e.EndpointName)).not.toContain('bad_name!');
+  });
+
+  it('names every missing required option at once, with the usage, and exits 2', async () => {
+    const before = await f.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: f.stack.controlPlane.stateMachineArns.rollout }),
+    );
+    const none = await runCli(f, ['rollout']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /required options '--endpoint <name>', '--image <uri>', '--model-data <url>' not specified/,
+    );
+    expect(none.stderr).toContain('Usage: warmgate rollout');
+    const some = await runCli(f, ['rollout', '--endpoint', 'manga-recs']);
+    expect(some.code).toBe(2);
+    expect(some.stderr).toMatch(/required options '--image <uri>', '--model-data <url>' not specified/);
+    const one = await runCli(f, ['rollout', '--image', IMAGE, '--model-data', `file://${f.modelV1}`]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/required option '--endpoint <name>' not specified/);
+    const after = await f.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: f.stack.controlPlane.stateMachineArns.rollout }),
+    );
+    expect(after.executions?.length).toBe(before.executions?.length);
   });
 });
