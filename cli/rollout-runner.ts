@@ -4,6 +4,9 @@ import type { SmokeShape } from '../core/rollout/rollout-plan.js';
 import { EXIT } from './command-errors.js';
 import { followExecution, formatProgress } from './follow-execution.js';
 
+/** The rollout machine's Fail state for input its first step refused (state-machines/rollout.asl.json). */
+const INPUT_REFUSED_STATE = 'InputRefused';
+
 /** Prints one line: the human text, or the machine object as JSON. */
 export type Printer = (human: string, machine: Record<string, unknown>) => void;
 
@@ -17,7 +20,8 @@ export function printer(json: boolean): Printer {
  * line per progress item and a summary. Shared by `warmgate rollout` (the CI trigger) and
  * `warmgate start`, so both show a rollout the same way.
  *
- * @returns the exit code: 0 started or succeeded, 1 failed.
+ * @returns the exit code: 0 started or succeeded, 1 failed, 2 the first step refused the input
+ *   (the execution ended in InputRefused before any resource changed).
  */
 export async function runRollout(
   sfn: SFNClient,
@@ -37,9 +41,13 @@ export async function runRollout(
   print(`rollout started: ${executionArn}`, { event: 'started', executionArn });
   if (!options.wait) return EXIT.ok;
 
-  const final = await followExecution(sfn, executionArn, (item) =>
-    print(formatProgress(item), { event: 'progress', ...item }),
-  );
+  // The state the execution failed in tells a refusal from a failure: a ValidationError can also
+  // come from a later step (CreateModel refusing the model data) after resources were changed.
+  let lastState: string | undefined;
+  const final = await followExecution(sfn, executionArn, (item) => {
+    if (item.kind === 'state') lastState = item.state;
+    print(formatProgress(item), { event: 'progress', ...item });
+  });
   if (final.status === 'SUCCEEDED') {
     const output = JSON.parse(final.output ?? '{}') as {
       verification?: { instances?: number; smoke?: Array<{ shape: string; latencyMs: number }> };
@@ -63,6 +71,6 @@ export async function runRollout(
     error: final.error,
     cause,
   });
-  // The first step refused the input (the InputRefused state): nothing changed, as with exit 2.
-  return final.error === 'ValidationError' ? EXIT.refused : EXIT.failed;
+  // Only the first step's refusal (the InputRefused state) means nothing changed, as with exit 2.
+  return lastState === INPUT_REFUSED_STATE && final.error === 'ValidationError' ? EXIT.refused : EXIT.failed;
 }

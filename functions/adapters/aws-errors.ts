@@ -59,8 +59,10 @@ export function fromAwsError(error: unknown, action: string): WarmgateError {
   ) {
     return new ConflictError(message, { cause: error });
   }
+  // The field is the action, and ValidationError prefixes each message with its field:
+  // the service's own text goes in, or the action would be named twice.
   if (name === 'ValidationException')
-    return new ValidationError([{ field: action, message }], { cause: error });
+    return new ValidationError([{ field: action, message: e.message ?? String(error) }], { cause: error });
   if (status >= 500 || (status === 0 && TRANSPORT.has(name)) || TRANSIENT_CODES.has(name))
     return new TransientError(message, { cause: error });
   return new ServiceError(message, { cause: error });

@@ -20,6 +20,8 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../../cli/command-errors.js';
+import { runRollout } from '../../../cli/rollout-runner.js';
 import { CONTROL_PLANE_TABLES } from '../../../functions/adapters/control-plane-tables.js';
 import { DynamoDbEndpointLock } from '../../../functions/adapters/dynamodb-endpoint-lock.js';
 import { LOCAL_LOCK_TAKEOVER_GRACE_MS } from '../../../local/control-plane/install-control-plane.js';
@@ -500,5 +502,43 @@ describe('rollout', () => {
       new ListExecutionsCommand({ stateMachineArn: f.stack.controlPlane.stateMachineArns.rollout }),
     );
     expect(after.executions?.length).toBe(before.executions?.length);
+  });
+
+  it('exits 1 naming CreateModel once when the model data is refused after the execution started', async () => {
+    const result = await runCli(f, [
+      'rollout',
+      '--endpoint',
+      'cli-missing-data',
+      '--image',
+      IMAGE,
+      '--model-data',
+      'file:///nonexistent',
+      '--wait',
+    ]);
+    // The execution started and its CreateOrUpdate step failed: a failed rollout (exit 1), even
+    // though SageMaker's answer was a ValidationException, not input refused before any change.
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^rollout started: /m);
+    expect(result.stdout).toMatch(
+      /rollout failed: ValidationError: CreateModel: PrimaryContainer\.ModelDataUrl: .*file:\/\/\/nonexistent/,
+    );
+    expect(result.stdout).not.toMatch(/CreateModel: CreateModel/);
+    const endpoints = await f.sagemaker.send(new ListEndpointsCommand({}));
+    expect(endpoints.Endpoints?.map((e) => e.EndpointName)).not.toContain('cli-missing-data');
+  });
+
+  it('exits 2 with --wait when the execution stops in its first step, which refused the input', async () => {
+    // The CLI validates with the same schema first, so only an input that slips past it (another
+    // version of the CLI, say) reaches the machine's own refusal; drive the runner directly.
+    const lines: Array<Record<string, unknown>> = [];
+    const code = await runRollout(
+      f.sfn,
+      f.stack.controlPlane.stateMachineArns.rollout,
+      { request: { endpoint: 'refused-by-machine', minCapacity: 1 }, smokeShapes: [] },
+      { wait: true, print: (_human, machine) => lines.push(machine) },
+    );
+    expect(code).toBe(EXIT.refused);
+    expect(lines.at(-1)).toMatchObject({ event: 'failed', error: 'ValidationError' });
+    expect(lines.some((line) => line.event === 'progress' && line.state === 'InputRefused')).toBe(true);
   });
 });
