@@ -1,8 +1,10 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors.js';
+import { type FieldIssue, ValidationError } from '../../core/errors.js';
 import { causeMessage } from '../../core/execution-progress.js';
 import { planPrewarm } from '../../core/prewarm/prewarm-plan.js';
+import { SageMakerEndpointReader } from '../../functions/adapters/sagemaker-endpoint-reader.js';
 import { cliClientConfig, findStateMachineArn } from '../aws-context.js';
 import { EXIT, runCommand } from '../command-errors.js';
 import { followExecution, formatProgress } from '../follow-execution.js';
@@ -22,37 +24,93 @@ interface PrewarmFlags {
   json?: boolean;
 }
 
-function minutes(value: string, flag: string): number {
+/** What `--release-in` means when neither release flag is given. */
+const DEFAULT_RELEASE_IN_MINUTES = 10;
+
+function minutes(value: string, flag: string, issues: FieldIssue[]): number | undefined {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
-    throw ValidationError.field(flag, `must be a positive number of minutes, got "${value}"`);
+    issues.push({ field: flag, message: `must be a positive number of minutes, got "${value}"` });
+    return undefined;
   }
   return parsed;
 }
 
 /**
  * The pre-warm window the flags describe: from now, a release at `--release-at` (or
- * `--release-in` minutes, default 10), held `--hold-minutes` after it.
+ * `--release-in` minutes, default 10), held `--hold-minutes` after it. `releaseInGiven` says
+ * whether `--release-in` was on the command line: it has a default, so its value cannot tell.
  *
- * @throws ValidationError naming the bad flag; planPrewarm then checks the window itself.
+ * A bad flag is listed in `issues` rather than thrown, and the window is still filled in (with the
+ * default release time), so that planPrewarm can check the rest and one run names every problem.
  */
-export function windowFromFlags(flags: PrewarmFlags, nowMs: number): Record<string, unknown> {
-  const releaseAtMs = flags.releaseAt
-    ? Date.parse(flags.releaseAt)
-    : nowMs + minutes(flags.releaseIn ?? '10', '--release-in') * 60_000;
-  if (!Number.isFinite(releaseAtMs))
-    throw ValidationError.field('--release-at', 'must be an ISO 8601 instant');
+export function windowFromFlags(
+  flags: PrewarmFlags,
+  nowMs: number,
+  releaseInGiven: boolean,
+): { window: Record<string, unknown>; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const releaseIn = minutes(flags.releaseIn ?? String(DEFAULT_RELEASE_IN_MINUTES), '--release-in', issues);
+  const holdMinutes = minutes(flags.holdMinutes, '--hold-minutes', issues);
+  let releaseAtMs = nowMs + (releaseIn ?? DEFAULT_RELEASE_IN_MINUTES) * 60_000;
+  if (flags.releaseAt !== undefined) {
+    if (releaseInGiven)
+      issues.push({
+        field: '--release-at',
+        message: 'cannot be combined with --release-in: give one of --release-in and --release-at',
+      });
+    const parsed = Date.parse(flags.releaseAt);
+    if (!Number.isFinite(parsed))
+      issues.push({
+        field: '--release-at',
+        message: `must be an ISO 8601 instant, got "${flags.releaseAt}"`,
+      });
+    // A window whose release has passed can never be warm in time, and its execution would only
+    // raise the floor to hold it for what is left of the window.
+    else if (parsed <= nowMs)
+      issues.push({
+        field: '--release-at',
+        message: `must be in the future: ${new Date(parsed).toISOString()} is not after now (${new Date(nowMs).toISOString()})`,
+      });
+    else releaseAtMs = parsed;
+  }
   const releaseAt = new Date(releaseAtMs).toISOString();
   const min = Number(flags.min);
-  return {
+  const window = {
     endpoint: flags.endpoint,
     windowId: `manual-${releaseAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
     releases: ['manual'],
     releaseAt,
-    restoreAt: new Date(releaseAtMs + minutes(flags.holdMinutes, '--hold-minutes') * 60_000).toISOString(),
+    restoreAt: new Date(releaseAtMs + (holdMinutes ?? 60) * 60_000).toISOString(),
     minCapacity: Number.isFinite(min) && flags.min.trim() !== '' ? min : flags.min,
     ...(flags.max === undefined ? {} : { maxCapacity: Number(flags.max) }),
   };
+  return { window, issues };
+}
+
+/** Adds a ValidationError's issues to `issues`; anything else is rethrown. */
+function collect(error: unknown, issues: FieldIssue[]): void {
+  if (!(error instanceof ValidationError)) throw error;
+  issues.push(...error.issues);
+}
+
+/** The region the CLI talks to, with the local region's URL when AWS_ENDPOINT_URL is set. */
+function where(): string {
+  const endpointUrl = process.env.AWS_ENDPOINT_URL;
+  return `${cliClientConfig().region}${endpointUrl ? ` at ${endpointUrl}` : ''}`;
+}
+
+/**
+ * Whether the endpoint exists where the CLI points (AWS, or the local region). A pre-warm of a
+ * missing endpoint would fail at RaiseFloor and then sit out its whole hold window.
+ */
+async function endpointExists(name: string): Promise<boolean> {
+  const sagemaker = new SageMakerClient(cliClientConfig());
+  try {
+    return (await new SageMakerEndpointReader(sagemaker).describeEndpoint(name)) !== undefined;
+  } finally {
+    sagemaker.destroy();
+  }
 }
 
 export function register(program: Command): void {
@@ -63,8 +121,15 @@ export function register(program: Command): void {
     )
     .requiredOption('--endpoint <name>', 'endpoint name')
     .requiredOption('--min <n>', 'floor (MinCapacity) to hold through the window, at least 2')
-    .option('--release-at <iso>', 'when the traffic arrives (default: in --release-in minutes)')
-    .option('--release-in <minutes>', 'minutes from now until the traffic arrives', '10')
+    .option(
+      '--release-at <iso>',
+      'when the traffic arrives, in the future; not with --release-in (default: in --release-in minutes)',
+    )
+    .option(
+      '--release-in <minutes>',
+      'minutes from now until the traffic arrives',
+      String(DEFAULT_RELEASE_IN_MINUTES),
+    )
     .option('--hold-minutes <minutes>', 'how long after the release to keep the capacity', '60')
     .option('--max <n>', 'raise MaxCapacity to at least this')
     .option('--warmup <file>', 'warmup manifest whose shapes the smoke test sends')
@@ -78,16 +143,45 @@ export function register(program: Command): void {
       'after',
       '\nExit codes: 0 started (or warm, with --wait), 1 failed or late, 2 input refused.',
     )
-    .action((flags: PrewarmFlags) => runCommand(flags.json === true, () => prewarm(flags)));
+    .action((flags: PrewarmFlags, command: Command) =>
+      runCommand(flags.json === true, () =>
+        prewarm(flags, command.getOptionValueSource('releaseIn') !== 'default'),
+      ),
+    );
 }
 
-async function prewarm(flags: PrewarmFlags): Promise<number> {
+async function prewarm(flags: PrewarmFlags, releaseInGiven: boolean): Promise<number> {
   const print = printer(flags.json === true);
-  const input = {
-    ...windowFromFlags(flags, Date.now()),
-    smokeShapes: smokeShapesFor({ ...(flags.warmup ? { warmup: flags.warmup } : {}) }),
-  };
-  planPrewarm(input);
+  const { window, issues } = windowFromFlags(flags, Date.now(), releaseInGiven);
+  let smokeShapes: ReturnType<typeof smokeShapesFor> = [];
+  try {
+    smokeShapes = smokeShapesFor({ ...(flags.warmup ? { warmup: flags.warmup } : {}) });
+  } catch (error) {
+    collect(error, issues);
+  }
+  const input = { ...window, smokeShapes };
+  try {
+    planPrewarm(input);
+  } catch (error) {
+    collect(error, issues);
+  }
+  // Checked last, and only for a well-formed name, so that a refusal still lists every problem.
+  if (!issues.some((issue) => issue.field === 'endpoint')) {
+    let exists: boolean;
+    try {
+      exists = await endpointExists(flags.endpoint);
+    } catch (error) {
+      // The input is refused either way; a failed lookup must not hide why.
+      if (issues.length > 0) throw new ValidationError(issues);
+      throw error;
+    }
+    if (!exists)
+      issues.push({
+        field: '--endpoint',
+        message: `no endpoint named ${flags.endpoint} in ${where()}; roll it out first (warmgate rollout)`,
+      });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
   const sfn = new SFNClient(cliClientConfig());
   const stateMachineArn = await findStateMachineArn(sfn, 'prewarm', flags.stateMachineArn);
   const { executionArn = '' } = await sfn.send(

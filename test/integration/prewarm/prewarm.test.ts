@@ -212,6 +212,37 @@ describe('pre-warm', () => {
     return result.stderr;
   }
 
+  it('refuses a pre-warm of an endpoint that does not exist, naming --endpoint, and starts nothing', async () => {
+    const stderr = await refusedPrewarm('--endpoint', 'no-such-endpoint', '--min', '3');
+    expect(stderr).toMatch(/--endpoint: no endpoint named no-such-endpoint in us-east-1/);
+  });
+
+  it('refuses a --release-at that is not in the future and starts nothing', async () => {
+    const stderr = await refusedPrewarm(
+      '--endpoint',
+      'drop-e2e',
+      '--min',
+      '3',
+      '--release-at',
+      '2020-01-01T00:00:00Z',
+    );
+    expect(stderr).toMatch(/--release-at: must be in the future: 2020-01-01T00:00:00\.000Z is not after now/);
+  });
+
+  it('refuses --release-in together with --release-at, naming both, and starts nothing', async () => {
+    const stderr = await refusedPrewarm(
+      '--endpoint',
+      'drop-e2e',
+      '--min',
+      '3',
+      '--release-in',
+      '5',
+      '--release-at',
+      minutesFromNow(30),
+    );
+    expect(stderr).toMatch(/--release-at: cannot be combined with --release-in/);
+  });
+
   it('names every missing required option at once, with the usage, and starts nothing', async () => {
     const none = await refusedPrewarm();
     expect(none).toMatch(/required options '--endpoint <name>', '--min <n>' not specified/);
