@@ -119,7 +119,8 @@ export async function planFromFile(file: string, flags: PlanFlags, clockMs: numb
       ),
     );
   }
-  if (flags.json) return `${JSON.stringify(planJson(actions), null, 2)}\n`;
+  // One object on one line, as every --json output is: scripts read it line by line.
+  if (flags.json) return `${JSON.stringify(planJson(actions))}\n`;
   return formatPlanTable(file, actions, nowMs, untilMs);
 }
 

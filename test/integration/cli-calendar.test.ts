@@ -20,9 +20,12 @@ function warmgate(...args: string[]): Promise<{ code: number; stdout: string; st
 const JUNE = ['--now', '2025-06-02T00:00:00Z', '--until', '2025-06-16T00:00:00Z'];
 
 describe('warmgate calendar plan', () => {
-  it('prints the JSON plan of the YAML example with UTC ISO 8601 times', async () => {
+  it('prints the JSON plan of the YAML example with UTC ISO 8601 times, as one line', async () => {
     const { code, stdout } = await warmgate('calendar', 'plan', 'examples/calendar.yaml', ...JUNE, '--json');
     expect(code).toBe(0);
+    // --json output is one JSON object per line, so a script can read it line by line.
+    expect(stdout.endsWith('\n')).toBe(true);
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
     expect(JSON.parse(stdout)).toEqual({
       actions: [
         {
