@@ -31,6 +31,45 @@ function number(value: string, flag: string): number {
   return parsed;
 }
 
+/** A TCP port: 0 (any free one) to 65535. */
+function port(value: string): number {
+  const parsed = number(value, '--port');
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw ValidationError.field('--port', `must be 0-65535 (0 picks a free port), got "${value}"`);
+  return parsed;
+}
+
+/**
+ * The port the user asked for cannot be had: busy, or reserved for root. Bad input (exit 2) that
+ * names `--port`, rather than Node's bare `listen EADDRINUSE`; anything else is rethrown. Unlike
+ * `warmgate start`, `warmgate local` does not fall back to another port: scripts export the URL
+ * they asked for.
+ */
+function refusedPort(error: unknown, requested: number): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    throw new ValidationError(
+      [
+        {
+          field: '--port',
+          message: `${requested} is already in use on 127.0.0.1; pass --port 0 for any free port, or another port`,
+        },
+      ],
+      { cause: error },
+    );
+  if (code === 'EACCES')
+    throw new ValidationError(
+      [
+        {
+          field: '--port',
+          message: `${requested} needs privileges this process lacks; pass --port 0 for any free port, or one above 1023`,
+        },
+      ],
+      { cause: error },
+    );
+  throw error;
+}
+
 /** `MS` sets the default delay; `TYPE=MS` sets one instance type's (repeatable). */
 export function parseProvisioningDelays(specs: readonly string[]): {
   defaultMs: number | undefined;
@@ -87,7 +126,7 @@ export function register(program: Command): void {
       try {
         const delays = parseProvisioningDelays(options.provisioningDelay);
         const regionOptions = {
-          port: number(options.port, '--port'),
+          port: port(options.port),
           speed: number(options.speed, '--speed'),
           timeScale: number(options.timeScale, '--time-scale'),
           ...(options.pingInterval
@@ -107,14 +146,17 @@ export function register(program: Command): void {
         const warmupPath = options.warmup ? resolve(options.warmup) : undefined;
         let dashboardUrl: string | undefined;
         let region: Awaited<ReturnType<typeof import('../../local/region.js').startRegion>>;
+        const refused = (error: unknown) => refusedPort(error, regionOptions.port);
         if (options.bare) {
-          region = await (await import('../../local/region.js')).startRegion(regionOptions);
+          region = await (await import('../../local/region.js')).startRegion(regionOptions).catch(refused);
         } else {
-          const stack = await (await import('../../local/local-stack.js')).startLocalStack({
-            ...regionOptions,
-            ...(calendarPath ? { calendarUrl: pathToFileURL(calendarPath).href } : {}),
-            ...(warmupPath ? { warmupUrl: pathToFileURL(warmupPath).href } : {}),
-          });
+          const stack = await (await import('../../local/local-stack.js'))
+            .startLocalStack({
+              ...regionOptions,
+              ...(calendarPath ? { calendarUrl: pathToFileURL(calendarPath).href } : {}),
+              ...(warmupPath ? { warmupUrl: pathToFileURL(warmupPath).href } : {}),
+            })
+            .catch(refused);
           region = stack.region;
           // The dashboard is part of the local control plane; its token is printed once, here.
           const { installDashboard } = await import('../../local/dashboard/install-dashboard.js');

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -150,5 +151,35 @@ describe('warmgate local', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toContain('--port');
+  });
+
+  it('refuses a --port already in use with exit 2, naming --port and how to get a free one', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      for (const extra of [['--bare'], []]) {
+        const child = spawn(process.execPath, [BIN, 'local', '--port', String(port), ...extra], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        started.push(child);
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+        });
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        const code = await new Promise((resolve) => child.on('exit', resolve));
+        expect({ code, stderr }).toMatchObject({ code: 2 });
+        expect(stderr).toContain(`--port: ${port} is already in use`);
+        expect(stderr).toContain('--port 0');
+        expect(stderr).not.toContain('EADDRINUSE');
+        expect(stdout).not.toContain('ready');
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
