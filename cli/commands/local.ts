@@ -46,7 +46,9 @@ function port(value: string): number {
  * they asked for.
  */
 function refusedPort(error: unknown, requested: number): never {
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  // Only the listen call speaks of the port: an EACCES from creating the state folder does not.
+  if (syscall !== 'listen') throw error;
   if (code === 'EADDRINUSE')
     throw new ValidationError(
       [

@@ -59,11 +59,13 @@ export function windowFromFlags(
         field: '--release-at',
         message: 'cannot be combined with --release-in: give one of --release-in and --release-at',
       });
-    const parsed = Date.parse(flags.releaseAt);
+    // An explicit Z or offset: without one, Date.parse reads the machine's local time, so a CI
+    // runner in UTC and an operator in Tokyo would mean different instants by the same text.
+    const parsed = ISO_INSTANT.test(flags.releaseAt) ? Date.parse(flags.releaseAt) : Number.NaN;
     if (!Number.isFinite(parsed))
       issues.push({
         field: '--release-at',
-        message: `must be an ISO 8601 instant, got "${flags.releaseAt}"`,
+        message: `must be an ISO 8601 instant with Z or an offset (2026-11-29T00:00:00+09:00), got "${flags.releaseAt}"`,
       });
     // A window whose release has passed can never be warm in time, and its execution would only
     // raise the floor to hold it for what is left of the window.
@@ -104,6 +106,8 @@ function where(): string {
  * Whether the endpoint exists where the CLI points (AWS, or the local region). A pre-warm of a
  * missing endpoint would fail at RaiseFloor and then sit out its whole hold window.
  */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
 async function endpointExists(name: string): Promise<boolean> {
   const sagemaker = new SageMakerClient(cliClientConfig());
   try {
@@ -167,13 +171,16 @@ async function prewarm(flags: PrewarmFlags, releaseInGiven: boolean): Promise<nu
   }
   // Checked last, and only for a well-formed name, so that a refusal still lists every problem.
   if (!issues.some((issue) => issue.field === 'endpoint')) {
-    let exists: boolean;
+    let exists = true;
     try {
       exists = await endpointExists(flags.endpoint);
     } catch (error) {
-      // The input is refused either way; a failed lookup must not hide why.
-      if (issues.length > 0) throw new ValidationError(issues);
-      throw error;
+      // Only a proven absence refuses. The check is advisory and a pre-warm is time-critical: a
+      // caller without sagemaker:DescribeEndpoint, or a throttled call, still starts it (a missing
+      // endpoint then fails at RaiseFloor).
+      process.stderr.write(
+        `warning: --endpoint: could not check that ${flags.endpoint} exists (${(error as Error).message}); starting the pre-warm anyway\n`,
+      );
     }
     if (!exists)
       issues.push({

@@ -229,6 +229,43 @@ describe('pre-warm', () => {
     expect(stderr).toMatch(/--release-at: must be in the future: 2020-01-01T00:00:00\.000Z is not after now/);
   });
 
+  it('refuses a --release-at without Z or an offset, whose instant depends on the machine, and starts nothing', async () => {
+    const stderr = await refusedPrewarm(
+      '--endpoint',
+      'drop-e2e',
+      '--min',
+      '3',
+      '--release-at',
+      '2030-01-01T10:00',
+    );
+    expect(stderr).toMatch(/--release-at: must be an ISO 8601 instant with Z or an offset/);
+  });
+
+  it('starts a pre-warm anyway, with a warning, when the endpoint check itself fails', async () => {
+    // Every DescribeEndpoint throttled: the advisory check cannot answer, so it must not block a
+    // time-critical pre-warm. (An endpoint nobody rolled out: stopping its pre-warm leaves no
+    // raised floor behind for the other tests.)
+    f.stack.region.faults.throttle('DescribeEndpoint', 1);
+    try {
+      const result = await runCli(f, [
+        'prewarm',
+        '--endpoint',
+        'unchecked-endpoint',
+        '--min',
+        '3',
+        '--release-in',
+        '30',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/warning: --endpoint: could not check that unchecked-endpoint exists/);
+      expect(result.stdout).toMatch(/pre-warm started: arn:aws:states:/);
+      const arn = /pre-warm started: (\S+)/.exec(result.stdout)?.[1] ?? '';
+      await f.sfn.send(new (await import('@aws-sdk/client-sfn')).StopExecutionCommand({ executionArn: arn }));
+    } finally {
+      f.stack.region.faults.clear();
+    }
+  });
+
   it('refuses --release-in together with --release-at, naming both, and starts nothing', async () => {
     const stderr = await refusedPrewarm(
       '--endpoint',
