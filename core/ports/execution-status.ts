@@ -1,4 +1,4 @@
-/** When a Step Functions execution that holds a lock ended, if it has. */
+/** When a Step Functions execution (a lock holder, or the pre-warm holding a window) ended, if it has. */
 export interface ExecutionStatus {
   /**
    * The stop date when Step Functions reports the execution finished (succeeded, failed, timed

@@ -106,7 +106,7 @@ async function endWindow(
 }
 
 /** The pre-warm input that ends a held window (core/prewarm/prewarm-plan.ts `end`, `endsExecution`). */
-export function endingInput(hold: CapacityHold, window: HeldWindow) {
+function endingInput(hold: CapacityHold, window: HeldWindow) {
   return {
     endpoint: hold.endpoint,
     variant: window.variant,
