@@ -46,6 +46,8 @@ describe('published release plan', () => {
   let sync: (nowMs: number) => Promise<{ created: string[]; startedNow: string[] }>;
   let deployedDashboard: DashboardApi;
   let localDashboard: DashboardApi;
+  /** When the published plan was synced; both dashboards plan from it. */
+  let syncedAtMs: number | undefined;
 
   const releasesOf = async (api: DashboardApi, hours: number) => {
     const response = await api({
@@ -104,9 +106,18 @@ describe('published release plan', () => {
 
     const local = localDashboardDeps(f.stack.region);
     closeDashboard = () => local.close();
-    deployedDashboard = createDashboardApi({ ...local.deps, calendar: planStore, authorize: () => true });
+    // Both dashboards read the clock of the sync that published the plan: a window already due
+    // (during a drop's lead or hold) is raised "now", so planning it a second later moves raiseAt.
+    const now = () => syncedAtMs ?? Date.now();
+    deployedDashboard = createDashboardApi({
+      ...local.deps,
+      now,
+      calendar: planStore,
+      authorize: () => true,
+    });
     localDashboard = createDashboardApi({
       ...local.deps,
+      now,
       calendar: calendarFile(join(EXAMPLES, 'calendar.yaml')),
       authorize: () => true,
     });
@@ -129,6 +140,7 @@ describe('published release plan', () => {
     const text = readFileSync(join(EXAMPLES, 'calendar.yaml'), 'utf8');
     await upload(text);
     const nowMs = Date.now();
+    syncedAtMs = nowMs;
     const report = await sync(nowMs);
     const plan = await publishedPlan();
     expect(plan).toMatchObject({
