@@ -26,6 +26,9 @@ interface PrewarmFlags {
 
 /** What `--release-in` means when neither release flag is given. */
 const DEFAULT_RELEASE_IN_MINUTES = 10;
+const DEFAULT_HOLD_MINUTES = 60;
+/** An ISO 8601 instant with Z or an offset, so that it names one instant on every machine. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 function minutes(value: string, flag: string, issues: FieldIssue[]): number | undefined {
   const parsed = Number(value);
@@ -83,7 +86,7 @@ export function windowFromFlags(
     windowId: `manual-${releaseAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
     releases: ['manual'],
     releaseAt,
-    restoreAt: new Date(releaseAtMs + (holdMinutes ?? 60) * 60_000).toISOString(),
+    restoreAt: new Date(releaseAtMs + (holdMinutes ?? DEFAULT_HOLD_MINUTES) * 60_000).toISOString(),
     minCapacity: Number.isFinite(min) && flags.min.trim() !== '' ? min : flags.min,
     ...(flags.max === undefined ? {} : { maxCapacity: Number(flags.max) }),
   };
@@ -106,8 +109,6 @@ function where(): string {
  * Whether the endpoint exists where the CLI points (AWS, or the local region). A pre-warm of a
  * missing endpoint would fail at RaiseFloor and then sit out its whole hold window.
  */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-
 async function endpointExists(name: string): Promise<boolean> {
   const sagemaker = new SageMakerClient(cliClientConfig());
   try {
@@ -134,7 +135,11 @@ export function register(program: Command): void {
       'minutes from now until the traffic arrives',
       String(DEFAULT_RELEASE_IN_MINUTES),
     )
-    .option('--hold-minutes <minutes>', 'how long after the release to keep the capacity', '60')
+    .option(
+      '--hold-minutes <minutes>',
+      'how long after the release to keep the capacity',
+      String(DEFAULT_HOLD_MINUTES),
+    )
     .option('--max <n>', 'raise MaxCapacity to at least this')
     .option('--warmup <file>', 'warmup manifest whose shapes the smoke test sends')
     .option(

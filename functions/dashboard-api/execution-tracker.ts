@@ -187,8 +187,9 @@ export class ExecutionTracker {
    * Starts the execution that ends a stopped pre-warm's window: the same input with `end: true`
    * and `endsExecution`, which drops that execution's hold and restores the floor under the lock.
    * A stopped execution never reaches its own restore, so without this its raised floor would stay
-   * until the window is over and calendar sync ends it (core/prewarm/end-lapsed-windows.ts). Nothing is started for a pre-warm stopped before it raised the floor: there is nothing
-   * to give back, and a restore would overwrite a floor set without a hold.
+   * until the window is over and calendar sync ends it (core/prewarm/end-lapsed-windows.ts).
+   * Nothing is started for a pre-warm stopped before it raised the floor: there is nothing to give
+   * back, and a restore would overwrite a floor set without a hold.
    *
    * @returns the ending execution, or undefined when the pre-warm never reached RaiseFloor.
    * @throws ValidationError naming `arn` when it is not a pre-warm execution.

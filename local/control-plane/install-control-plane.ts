@@ -316,6 +316,8 @@ export async function installControlPlane(
   region.register(scheduler.asRegionService());
   const sfnClient = new SFNClient(localClientConfig(region.url));
   const schedulerClient = new SchedulerClient(localClientConfig(region.url));
+  // sync-schedules starts due windows with it, end-lapsed-windows the endings.
+  const prewarmStarter = new StepFunctionsPrewarmStarter(sfnClient, prewarmArn);
   functions.register(
     'warmgate-read-calendar',
     readCalendar.makeHandler({
@@ -344,7 +346,7 @@ export async function installControlPlane(
         stateMachineArn: prewarmArn,
         roleArn: SCHEDULER_ROLE_ARN(accountId),
       }),
-      starter: new StepFunctionsPrewarmStarter(sfnClient, prewarmArn),
+      starter: prewarmStarter,
       metrics: telemetry.metrics,
       now: Date.now,
     }) as LocalHandler,
@@ -354,7 +356,7 @@ export async function installControlPlane(
     endLapsedWindows.makeHandler({
       holds,
       executions: new StepFunctionsExecutionStatus(sfnClient),
-      starter: new StepFunctionsPrewarmStarter(sfnClient, prewarmArn),
+      starter: prewarmStarter,
       now,
     }) as LocalHandler,
   );
